@@ -1,0 +1,16 @@
+//! sea-orm entities for Lan tỏa tables: one module per table, named in the
+//! singular; the schema itself lives in the `migration` crate.
+
+pub mod allowlist_rule;
+pub mod api_token;
+pub mod audit_event;
+pub mod evaluation_policy;
+pub mod evaluation_snapshot;
+pub mod identity;
+pub mod person;
+pub mod prelude;
+pub mod role_grant;
+pub mod session;
+pub mod share;
+pub mod tally_month;
+pub mod unit;

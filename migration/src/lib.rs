@@ -1,0 +1,16 @@
+//! Database migrations for Lan tỏa: the whole schema, written with `DeriveIden`
+//! enums so that old migrations never change when entities do.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20260101_000001_initial;
+
+/// Applies the Lan tỏa migrations, in order, on SQLite or PostgreSQL.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20260101_000001_initial::Migration)]
+    }
+}

@@ -1,0 +1,106 @@
+//! `GET /api/v1/me/shares` and `GET /api/v1/me/tally`: a person's own history and progress.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::json::{ApiQuery, check_year};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db;
+use crate::error::{AppError, AppResult};
+use crate::service::shares::ShareView;
+use crate::service::tally::for_people;
+use crate::tally::{Period, evaluation_period};
+
+/// `?year=Y[&month=M]`.
+#[derive(Debug, Deserialize)]
+pub struct PeriodQuery {
+    /// The work year (defaults to this year).
+    pub year: Option<i32>,
+    /// A calendar month of that year.
+    pub month: Option<u32>,
+}
+
+/// The dates a year (its evaluation period) or one calendar month covers.
+pub async fn resolve_period(state: &AppState, query: &PeriodQuery) -> AppResult<(i32, Period)> {
+    let year = check_year(
+        query
+            .year
+            .unwrap_or_else(|| chrono::Datelike::year(&state.clock.today())),
+    )?;
+    match query.month {
+        Some(month) => Period::calendar_month(year, month)
+            .map(|p| (year, p))
+            .ok_or_else(|| AppError::invalid("invalid_month", "Tháng không hợp lệ (1–12).")),
+        None => {
+            let policy = db::policy::for_year(&state.db, year).await?;
+            Ok((year, evaluation_period(policy.as_ref(), year)))
+        }
+    }
+}
+
+/// Every entry of the period, newest first.
+pub async fn shares(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
+) -> AppResult<Json<Value>> {
+    let (_, period) = resolve_period(&state, &query).await?;
+    let items: Vec<ShareView> =
+        db::shares::of_person_between(&state.db, user.person.id, period.start, period.end)
+            .await?
+            .iter()
+            .map(ShareView::from)
+            .collect();
+    Ok(Json(json!({ "items": items })))
+}
+
+/// `?year=Y`.
+#[derive(Debug, Deserialize)]
+pub struct YearQuery {
+    /// The work year (defaults to this year).
+    pub year: Option<i32>,
+}
+
+/// The person's figures for the year.
+pub async fn tally(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<YearQuery>,
+) -> AppResult<Json<Value>> {
+    let year = check_year(
+        query
+            .year
+            .unwrap_or_else(|| chrono::Datelike::year(&state.clock.today())),
+    )?;
+    let tally = for_people(&state.db, year, vec![user.person.clone()]).await?;
+    let period = evaluation_period(tally.policy.as_ref(), year);
+    let Some(row) = tally.rows.first() else {
+        // Not employed in the period: nothing counts, nothing is expected.
+        return Ok(Json(json!({
+            "year": year, "period": period_json(&period), "accepted": 0, "rejected": 0,
+            "target": null, "met": null, "level": null, "by_month": [], "by_quarter": [],
+        })));
+    };
+    let f = &row.figures;
+    Ok(Json(json!({
+        "year": year,
+        "period": period_json(&f.period),
+        "accepted": f.accepted,
+        "rejected": f.rejected,
+        "target": f.target,
+        "met": f.met,
+        "level": f.level,
+        "percent": f.percent,
+        "by_month": f.by_month,
+        "by_quarter": f.by_quarter,
+    })))
+}
+
+fn period_json(period: &Period) -> Value {
+    let fmt = |d: NaiveDate| d.to_string();
+    json!({"start": fmt(period.start), "end": fmt(period.end)})
+}

@@ -1,0 +1,89 @@
+//! Database access: connecting, migrating, and queries as free functions over any
+//! `ConnectionTrait` (a pool or a transaction), so callers choose the transaction.
+
+pub mod allowlist;
+pub mod audit;
+pub mod people;
+pub mod policy;
+pub mod roles;
+pub mod shares;
+pub mod tally;
+pub mod tokens;
+pub mod units;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, Statement};
+
+use crate::settings::Settings;
+
+/// Opens the connection pool described by the settings (SQLite in WAL mode, or PostgreSQL).
+pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
+    let mut options = connect_options(settings);
+    options.max_connections(settings.db_max_connections.max(1));
+    Database::connect(options).await
+}
+
+/// Options shared by the pool and the migration connection.
+fn connect_options(settings: &Settings) -> ConnectOptions {
+    let mut options = ConnectOptions::new(settings.database_url.expose().to_owned());
+    options
+        .acquire_timeout(Duration::from_secs(settings.db_acquire_timeout_secs.max(1)))
+        .connect_timeout(Duration::from_secs(5))
+        .sqlx_logging(false);
+    if settings.is_sqlite() {
+        // WAL lets readers run beside the one writer. `synchronous=FULL` makes every commit
+        // durable even on power loss; the share writer groups concurrent submissions into one
+        // transaction, so FULL costs little (see README, "Durability").
+        let synchronous = if settings.sqlite_synchronous.eq_ignore_ascii_case("normal") {
+            SqliteSynchronous::Normal
+        } else {
+            SqliteSynchronous::Full
+        };
+        options.map_sqlx_sqlite_opts(move |o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(synchronous)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+    }
+    options
+}
+
+/// Applies pending migrations on a connection of its own (before any pool exists, so no pooled
+/// SQLite connection can miss a freshly created index), then seeds a new database's allowlist.
+pub async fn migrate(settings: &Settings) -> Result<MigrationReport, DbErr> {
+    let mut options = connect_options(settings);
+    options.max_connections(1);
+    let db = Database::connect(options).await?;
+    let pending = Migrator::get_pending_migrations(&db).await?.len();
+    Migrator::up(&db, None).await?;
+    let seeded_rules = allowlist::seed_if_empty(&db).await?;
+    db.close().await?;
+    Ok(MigrationReport {
+        applied: pending,
+        seeded_rules,
+    })
+}
+
+/// What `migrate` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MigrationReport {
+    /// Migrations applied now.
+    pub applied: usize,
+    /// Allowlist rules seeded into an empty database.
+    pub seeded_rules: usize,
+}
+
+/// Checks the database answers, for `/readyz`.
+pub async fn ping(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT 1".to_owned(),
+    ))
+    .await
+    .map(|_| ())
+}

@@ -1,0 +1,302 @@
+//! Shares: the insert that de-duplicates (and keeps the monthly counters in step), and the
+//! listings a person and a reviewer read.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use entity::{share, tally_month};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+
+/// A verified share, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewShare {
+    /// Whose share.
+    pub person_id: i64,
+    /// The person's unit now (kept on the share: figures by unit-at-the-time).
+    pub unit_id: i64,
+    /// Normalised source URL.
+    pub source_url: String,
+    /// De-duplication key of the source.
+    pub source_key: String,
+    /// Normalised source host.
+    pub source_host: String,
+    /// The allowlist rule that accepted it.
+    pub rule_id: Option<i64>,
+    /// That rule's label, as it was then.
+    pub rule_label: Option<String>,
+    /// That rule's category, as it was then.
+    pub rule_category: Option<String>,
+    /// Platform code.
+    pub platform: String,
+    /// Normalised post URL.
+    pub post_url: Option<String>,
+    /// Canonical post key (one post, one entry).
+    pub post_key: Option<String>,
+    /// Local date it was shared.
+    pub shared_on: NaiveDate,
+    /// When the server received it.
+    pub submitted_at: DateTime<Utc>,
+    /// Client-chosen key that makes retries safe.
+    pub idempotency_key: Option<String>,
+    /// `api`, `web`, `import` or `demo`.
+    pub origin: &'static str,
+}
+
+/// How an insert ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InsertOutcome {
+    /// Stored now.
+    Inserted(share::Model),
+    /// The same idempotency key was used before: this is the share it created.
+    Replayed(share::Model),
+    /// The same person already logged this source on this platform.
+    Duplicate,
+    /// Another entry already claims this post.
+    PostClaimed,
+}
+
+/// Finds a share by the idempotency key its person sent.
+pub async fn by_idempotency_key(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    key: &str,
+) -> Result<Option<share::Model>, DbErr> {
+    share::Entity::find()
+        .filter(share::Column::PersonId.eq(person_id))
+        .filter(share::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await
+}
+
+/// Inserts a share unless it conflicts; on success also bumps the person's monthly counter.
+/// Uses `ON CONFLICT DO NOTHING`, so a conflict never aborts the surrounding transaction.
+pub async fn insert(db: &impl ConnectionTrait, new: &NewShare) -> Result<InsertOutcome, DbErr> {
+    let row = share::ActiveModel {
+        person_id: Set(new.person_id),
+        unit_id: Set(new.unit_id),
+        source_url: Set(new.source_url.clone()),
+        source_key: Set(new.source_key.clone()),
+        source_host: Set(new.source_host.clone()),
+        rule_id: Set(new.rule_id),
+        rule_label: Set(new.rule_label.clone()),
+        rule_category: Set(new.rule_category.clone()),
+        platform: Set(new.platform.clone()),
+        post_url: Set(new.post_url.clone()),
+        post_key: Set(new.post_key.clone()),
+        shared_on: Set(new.shared_on),
+        submitted_at: Set(new.submitted_at),
+        status: Set("accepted".to_owned()),
+        review_reason: Set(None),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        idempotency_key: Set(new.idempotency_key.clone()),
+        origin: Set(new.origin.to_owned()),
+        ..Default::default()
+    };
+    // RETURNING yields no row when ON CONFLICT DO NOTHING skipped the insert.
+    let inserted = share::Entity::insert(row)
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
+        .exec_with_returning_many(db)
+        .await?;
+    match inserted.into_iter().next() {
+        Some(model) => {
+            bump_month(db, model.person_id, model.unit_id, model.shared_on, 1, 0).await?;
+            Ok(InsertOutcome::Inserted(model))
+        }
+        None => classify_conflict(db, new).await,
+    }
+}
+
+/// Finds which unique constraint a refused insert hit.
+async fn classify_conflict(
+    db: &impl ConnectionTrait,
+    new: &NewShare,
+) -> Result<InsertOutcome, DbErr> {
+    if let Some(key) = &new.idempotency_key
+        && let Some(first) = by_idempotency_key(db, new.person_id, key).await?
+    {
+        return Ok(InsertOutcome::Replayed(first));
+    }
+    let same_source = share::Entity::find()
+        .filter(share::Column::PersonId.eq(new.person_id))
+        .filter(share::Column::SourceKey.eq(new.source_key.clone()))
+        .filter(share::Column::Platform.eq(new.platform.clone()))
+        .one(db)
+        .await?;
+    if same_source.is_some() {
+        return Ok(InsertOutcome::Duplicate);
+    }
+    if new.post_key.is_some() {
+        return Ok(InsertOutcome::PostClaimed);
+    }
+    Err(DbErr::Custom(
+        "share insert conflicted on no known constraint".to_owned(),
+    ))
+}
+
+/// Adds to (or subtracts from) a person's counters for the month of `date`.
+pub async fn bump_month(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    unit_id: i64,
+    date: NaiveDate,
+    accepted: i32,
+    rejected: i32,
+) -> Result<(), DbErr> {
+    let row = tally_month::ActiveModel {
+        person_id: Set(person_id),
+        unit_id: Set(unit_id),
+        year: Set(date.year()),
+        month: Set(i32::try_from(date.month()).unwrap_or(1)),
+        accepted: Set(accepted),
+        rejected: Set(rejected),
+    };
+    tally_month::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                tally_month::Column::PersonId,
+                tally_month::Column::UnitId,
+                tally_month::Column::Year,
+                tally_month::Column::Month,
+            ])
+            .value(
+                tally_month::Column::Accepted,
+                Expr::cust(format!("tally_months.accepted + {accepted}")),
+            )
+            .value(
+                tally_month::Column::Rejected,
+                Expr::cust(format!("tally_months.rejected + {rejected}")),
+            )
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// A person's shares dated in [from, to], newest first.
+pub async fn of_person_between(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<share::Model>, DbErr> {
+    share::Entity::find()
+        .filter(share::Column::PersonId.eq(person_id))
+        .filter(share::Column::SharedOn.between(from, to))
+        .order_by_desc(share::Column::SharedOn)
+        .order_by_desc(share::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Whether the share already stored for this (person, source, platform) is this very one
+/// (same date and post), so re-importing a file is harmless.
+pub async fn same_as_stored(db: &impl ConnectionTrait, new: &NewShare) -> Result<bool, DbErr> {
+    let stored = share::Entity::find()
+        .filter(share::Column::PersonId.eq(new.person_id))
+        .filter(share::Column::SourceKey.eq(new.source_key.clone()))
+        .filter(share::Column::Platform.eq(new.platform.clone()))
+        .one(db)
+        .await?;
+    Ok(stored.is_some_and(|s| s.shared_on == new.shared_on && s.post_key == new.post_key))
+}
+
+/// Sets a share's review status, moving its count between the accepted and rejected counters
+/// in the same transaction. Returns the updated share, or None if the status was already so.
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    share: &share::Model,
+    status: crate::domain::roster::ShareStatus,
+    reason: Option<String>,
+    reviewer: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<Option<share::Model>, DbErr> {
+    use sea_orm::ActiveModelTrait;
+    if share.status == status.as_str() {
+        return Ok(None);
+    }
+    let mut active: share::ActiveModel = share.clone().into();
+    active.status = Set(status.as_str().to_owned());
+    active.review_reason = Set(reason);
+    active.reviewed_by = Set(reviewer);
+    active.reviewed_at = Set(Some(at));
+    let updated = active.update(db).await?;
+    let (accepted, rejected) = match status {
+        crate::domain::roster::ShareStatus::Rejected => (-1, 1),
+        crate::domain::roster::ShareStatus::Accepted => (1, -1),
+    };
+    bump_month(
+        db,
+        share.person_id,
+        share.unit_id,
+        share.shared_on,
+        accepted,
+        rejected,
+    )
+    .await?;
+    Ok(Some(updated))
+}
+
+/// Stores many verified shares at once, skipping any that conflict (bulk seeding and
+/// benchmarks). The monthly counters are not touched: call `rebuild_tally_months` after.
+pub async fn insert_many_unchecked(
+    db: &impl ConnectionTrait,
+    rows: &[NewShare],
+) -> Result<(), DbErr> {
+    // 19 columns per row keeps a chunk well under SQLite's 32,766 bound parameters.
+    for chunk in rows.chunks(1000) {
+        let models = chunk.iter().map(|new| share::ActiveModel {
+            person_id: Set(new.person_id),
+            unit_id: Set(new.unit_id),
+            source_url: Set(new.source_url.clone()),
+            source_key: Set(new.source_key.clone()),
+            source_host: Set(new.source_host.clone()),
+            rule_id: Set(new.rule_id),
+            rule_label: Set(new.rule_label.clone()),
+            rule_category: Set(new.rule_category.clone()),
+            platform: Set(new.platform.clone()),
+            post_url: Set(new.post_url.clone()),
+            post_key: Set(new.post_key.clone()),
+            shared_on: Set(new.shared_on),
+            submitted_at: Set(new.submitted_at),
+            status: Set("accepted".to_owned()),
+            review_reason: Set(None),
+            reviewed_by: Set(None),
+            reviewed_at: Set(None),
+            idempotency_key: Set(new.idempotency_key.clone()),
+            origin: Set(new.origin.to_owned()),
+            ..Default::default()
+        });
+        share::Entity::insert_many(models)
+            .on_conflict(OnConflict::new().do_nothing().to_owned())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Recomputes every monthly counter from the shares themselves (after bulk loads, or to repair).
+pub async fn rebuild_tally_months(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let (year, month) = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => (
+            "CAST(strftime('%Y', shared_on) AS INTEGER)",
+            "CAST(strftime('%m', shared_on) AS INTEGER)",
+        ),
+        _ => (
+            "CAST(EXTRACT(YEAR FROM shared_on) AS INTEGER)",
+            "CAST(EXTRACT(MONTH FROM shared_on) AS INTEGER)",
+        ),
+    };
+    db.execute_unprepared("DELETE FROM tally_months").await?;
+    db.execute_unprepared(&format!(
+        "INSERT INTO tally_months (person_id, unit_id, year, month, accepted, rejected) \
+         SELECT person_id, unit_id, {year}, {month}, \
+                SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END), \
+                SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) \
+         FROM shares GROUP BY person_id, unit_id, {year}, {month}"
+    ))
+    .await?;
+    Ok(())
+}

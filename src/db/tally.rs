@@ -1,0 +1,137 @@
+//! Counts for the tally engine: whole months from the `tally_months` counters (kept in step with
+//! every insert and review), and single days from `shares` for months a period only partly covers.
+
+use chrono::{Datelike, NaiveDate};
+use entity::{share, tally_month};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+};
+
+/// One person's counts for one month in one unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthRow {
+    /// Whose.
+    pub person_id: i64,
+    /// Unit at the time.
+    pub unit_id: i64,
+    /// Calendar year.
+    pub year: i32,
+    /// Calendar month, 1–12.
+    pub month: u32,
+    /// Accepted shares.
+    pub accepted: u32,
+    /// Rejected shares.
+    pub rejected: u32,
+}
+
+/// One person's counts for one day in one unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayRow {
+    /// Whose.
+    pub person_id: i64,
+    /// Unit at the time.
+    pub unit_id: i64,
+    /// The local date.
+    pub date: NaiveDate,
+    /// Accepted shares.
+    pub accepted: u32,
+    /// Rejected shares.
+    pub rejected: u32,
+}
+
+/// Which people to count.
+#[derive(Debug, Clone, Copy)]
+pub enum Who<'a> {
+    /// These people (bounded lists: one person, one unit's people).
+    People(&'a [i64]),
+    /// Everyone (province-wide).
+    Everyone,
+}
+
+/// Counters of the whole calendar months in [first, last] (inclusive, as (year, month)).
+pub async fn months(
+    db: &impl ConnectionTrait,
+    who: Who<'_>,
+    first: (i32, u32),
+    last: (i32, u32),
+) -> Result<Vec<MonthRow>, DbErr> {
+    let key = |(y, m): (i32, u32)| y * 12 + i32::try_from(m).unwrap_or(1);
+    let mut query = tally_month::Entity::find()
+        .filter(tally_month::Column::Year.between(first.0, last.0))
+        .filter(
+            Expr::col(tally_month::Column::Year)
+                .mul(12)
+                .add(Expr::col(tally_month::Column::Month))
+                .between(key(first), key(last)),
+        );
+    if let Who::People(ids) = who {
+        query = query.filter(tally_month::Column::PersonId.is_in(ids.iter().copied()));
+    }
+    Ok(query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| MonthRow {
+            person_id: r.person_id,
+            unit_id: r.unit_id,
+            year: r.year,
+            month: u32::try_from(r.month).unwrap_or(1),
+            accepted: u32::try_from(r.accepted).unwrap_or(0),
+            rejected: u32::try_from(r.rejected).unwrap_or(0),
+        })
+        .collect())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct DayCount {
+    person_id: i64,
+    unit_id: i64,
+    shared_on: NaiveDate,
+    status: String,
+    n: i64,
+}
+
+/// Day-level counts in [from, to] straight from `shares` (for partial boundary months).
+pub async fn days(
+    db: &impl ConnectionTrait,
+    who: Who<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<DayRow>, DbErr> {
+    let mut query = share::Entity::find()
+        .select_only()
+        .column(share::Column::PersonId)
+        .column(share::Column::UnitId)
+        .column(share::Column::SharedOn)
+        .column(share::Column::Status)
+        .column_as(share::Column::Id.count(), "n")
+        .filter(share::Column::SharedOn.between(from, to))
+        .group_by(share::Column::PersonId)
+        .group_by(share::Column::UnitId)
+        .group_by(share::Column::SharedOn)
+        .group_by(share::Column::Status);
+    if let Who::People(ids) = who {
+        query = query.filter(share::Column::PersonId.is_in(ids.iter().copied()));
+    }
+    let rows = query.into_model::<DayCount>().all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let n = u32::try_from(r.n).unwrap_or(0);
+            let accepted = r.status == "accepted";
+            DayRow {
+                person_id: r.person_id,
+                unit_id: r.unit_id,
+                date: r.shared_on,
+                accepted: if accepted { n } else { 0 },
+                rejected: if accepted { 0 } else { n },
+            }
+        })
+        .collect())
+}
+
+/// The (year, month) of a date.
+pub fn month_of(date: NaiveDate) -> (i32, u32) {
+    (date.year(), date.month())
+}

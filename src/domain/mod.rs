@@ -1,0 +1,5 @@
+//! Validated value types shared by the API, the CLI and the database layer.
+
+pub mod names;
+pub mod roster;
+pub mod time;

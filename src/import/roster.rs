@@ -1,0 +1,191 @@
+//! `import-roster` CSV:
+//! `staff_code,full_name,email,unit_code,position,employment_type,joined_on,left_on`.
+
+use chrono::NaiveDate;
+
+use super::{RowError, optional, read_records};
+use crate::domain::roster::{EmploymentType, StaffCode, parse_unit_code};
+use crate::domain::time::parse_date;
+
+/// The header the file must start with.
+pub const HEADER: &[&str] = &[
+    "staff_code",
+    "full_name",
+    "email",
+    "unit_code",
+    "position",
+    "employment_type",
+    "joined_on",
+    "left_on",
+];
+
+/// One person as given in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRow {
+    /// Line in the file.
+    pub line: u64,
+    /// Staff code, upper-cased.
+    pub staff_code: StaffCode,
+    /// Full name as written (family name first).
+    pub full_name: String,
+    /// Work e-mail, lower-cased.
+    pub email: Option<String>,
+    /// Unit code.
+    pub unit_code: String,
+    /// Position (chức vụ).
+    pub position: Option<String>,
+    /// Personnel category.
+    pub employment_type: EmploymentType,
+    /// First day of employment.
+    pub joined_on: Option<NaiveDate>,
+    /// Last day of employment.
+    pub left_on: Option<NaiveDate>,
+}
+
+/// Checks a person's full name: 1–120 characters, letters and spaces, no control characters.
+pub fn check_full_name(name: &str) -> Result<String, String> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err("họ và tên không được để trống".to_owned());
+    }
+    if name.chars().count() > 120 {
+        return Err("họ và tên quá dài (tối đa 120 ký tự)".to_owned());
+    }
+    if name
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '<' | '>' | '"' | ';'))
+    {
+        return Err("họ và tên có ký tự không hợp lệ".to_owned());
+    }
+    Ok(name)
+}
+
+/// Checks an e-mail address loosely (one `@`, a dot in the domain, no spaces), lower-cased.
+pub fn check_email(email: &str) -> Result<String, String> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && email.split('@').count() == 2
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        })
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    if valid {
+        Ok(email)
+    } else {
+        Err(format!("địa chỉ thư điện tử «{email}» không hợp lệ"))
+    }
+}
+
+/// Parses the whole file, reporting every bad row.
+pub fn parse(text: &str) -> Result<Vec<PersonRow>, Vec<RowError>> {
+    let records = read_records(text, HEADER)?;
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for (line, cells) in records.rows {
+        let mut problems = Vec::new();
+        let staff_code = StaffCode::parse(&cells[0])
+            .map_err(|e| problems.push(e))
+            .ok();
+        let full_name = check_full_name(&cells[1])
+            .map_err(|e| problems.push(e))
+            .ok();
+        let email = match optional(&cells[2]).map(|e| check_email(&e)) {
+            Some(Ok(e)) => Some(e),
+            Some(Err(e)) => {
+                problems.push(e);
+                None
+            }
+            None => None,
+        };
+        let unit_code = parse_unit_code(&cells[3])
+            .map_err(|e| problems.push(e))
+            .ok();
+        let position = optional(&cells[4]);
+        if position.as_ref().is_some_and(|p| p.chars().count() > 200) {
+            problems.push("chức vụ quá dài".to_owned());
+        }
+        let employment_type = cells[5]
+            .parse::<EmploymentType>()
+            .map_err(|e| problems.push(e))
+            .ok();
+        let mut date = |cell: &str, what: &str| match optional(cell) {
+            None => None,
+            Some(text) => {
+                let parsed = parse_date(&text);
+                if parsed.is_none() {
+                    problems.push(format!(
+                        "{what} «{text}» không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy)"
+                    ));
+                }
+                parsed
+            }
+        };
+        let joined_on = date(&cells[6], "ngày bắt đầu");
+        let left_on = date(&cells[7], "ngày nghỉ");
+        if let (Some(j), Some(l)) = (joined_on, left_on)
+            && l < j
+        {
+            problems.push("ngày nghỉ trước ngày bắt đầu".to_owned());
+        }
+        if let Some(code) = &staff_code
+            && let Some(first) = seen.insert(code.clone(), line)
+        {
+            problems.push(format!("mã cán bộ {code} trùng với dòng {first}"));
+        }
+        match (staff_code, full_name, unit_code, employment_type) {
+            (Some(staff_code), Some(full_name), Some(unit_code), Some(employment_type))
+                if problems.is_empty() =>
+            {
+                rows.push(PersonRow {
+                    line,
+                    staff_code,
+                    full_name,
+                    email,
+                    unit_code,
+                    position,
+                    employment_type,
+                    joined_on,
+                    left_on,
+                })
+            }
+            _ => errors.push(RowError::new(line, problems.join("; "))),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str =
+        "staff_code,full_name,email,unit_code,position,employment_type,joined_on,left_on\n";
+
+    #[test]
+    fn both_date_formats_and_a_bom_are_read() {
+        let text = format!(
+            "\u{feff}{HEAD}db001,Nguyễn Văn An,An@DienBien.gov.vn,SNV,Chuyên viên,cong_chuc,2026-01-15,\ndb002,Lò Thị Bình,,SNV,,vien_chuc,,30/06/2026\n"
+        );
+        let rows = parse(&text).unwrap_or_default();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].staff_code.as_str(), "DB001");
+        assert_eq!(rows[0].email.as_deref(), Some("an@dienbien.gov.vn"));
+        assert_eq!(rows[0].joined_on, NaiveDate::from_ymd_opt(2026, 1, 15));
+        assert_eq!(rows[1].left_on, NaiveDate::from_ymd_opt(2026, 6, 30));
+    }
+
+    #[test]
+    fn every_bad_row_is_reported() {
+        let text = format!(
+            "{HEAD}DB1,,x@y.vn,SNV,,cong_chuc,,\nDB2,Tên,khong-email,SNV,,cong_chuc,,\nDB3,Tên,,SNV,,giam_doc,,\nDB4,Tên,,SNV,,cong_chuc,31/02/2026,\nDB5,Tên,,SNV,,cong_chuc,2026-05-01,2026-04-01\nDB5,Tên,,SNV,,cong_chuc,,\n"
+        );
+        let errors = parse(&text).err().unwrap_or_default();
+        let lines: Vec<u64> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![2, 3, 4, 5, 6, 7], "{errors:?}");
+    }
+}

@@ -1,0 +1,17 @@
+//! Lan tỏa: records and verifies official content shared by public servants, and turns the
+//! records into the per-person figures of the annual evaluation.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod import;
+pub mod service;
+pub mod settings;
+pub mod tally;
+pub mod telemetry;
+pub mod verify;

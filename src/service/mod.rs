@@ -1,0 +1,7 @@
+//! Application services: the rules that combine verification, policy and storage, shared by
+//! the API, the web pages and the command line.
+
+pub mod seed;
+pub mod shares;
+pub mod tally;
+pub mod writer;

@@ -1,0 +1,21 @@
+//! Source and post URL verification: normalisation, allowlist matching and
+//! post-shape checks. Pure: no I/O, never panics on any input.
+
+mod allowlist;
+mod hostname;
+mod post;
+#[cfg(test)]
+mod proptests;
+mod reason;
+mod source;
+
+pub use allowlist::{
+    Allowlist, Category, CsvRowError, MAX_LABEL_CHARS, MAX_PATTERN_BYTES, Rule, RuleError,
+    RuleKind, parse_rules_csv, rules_to_csv,
+};
+pub use post::{NormalizedPost, Platform, PostError, check_post};
+pub use reason::{Reason, UnknownCode};
+pub use source::{
+    MAX_URL_BYTES, NormalizedUrl, SHORT_LINK_HOSTS, TRACKING_PARAM_PREFIXES, TRACKING_PARAMS,
+    Verdict, Verification, is_short_link_host, normalize_source, verify_source,
+};

@@ -1,0 +1,8 @@
+//! Integration tests: one binary, a fresh database per test, on SQLite and PostgreSQL.
+
+mod helpers;
+
+mod api_errors;
+mod api_shares;
+mod api_tally;
+mod cli;
