@@ -19,6 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::TokenCache;
+use crate::auth::guard::Routes;
 use crate::db;
 use crate::service::writer::ShareWriter;
 use crate::settings::Settings;
@@ -37,6 +38,12 @@ pub struct AppState {
     pub writer: ShareWriter,
     /// Per-person limit on writes; None when turned off.
     pub write_limiter: Option<Arc<DefaultKeyedRateLimiter<i64>>>,
+    /// Per-caller limit on all API calls; None when turned off.
+    pub api_limiter: Option<Arc<DefaultKeyedRateLimiter<i64>>>,
+    /// Per-address limit on sign-in attempts.
+    pub signin_limiter: Option<Arc<DefaultKeyedRateLimiter<std::net::IpAddr>>>,
+    /// The identity provider, when sign-in is configured.
+    pub provider: Option<Arc<crate::auth::oidc::Provider>>,
     /// Recently seen API tokens, so each request does not re-read them.
     pub tokens: TokenCache,
     /// The clock (fixed in tests that cross midnight or a year end).
@@ -78,6 +85,12 @@ impl AppState {
                 Quota::per_minute(rate).allow_burst(burst),
             ))
         });
+        let api_limiter = NonZeroU32::new(settings.api_rate_per_minute)
+            .map(|rate| Arc::new(RateLimiter::keyed(Quota::per_minute(rate))));
+        let signin_limiter = NonZeroU32::new(settings.signin_rate_per_minute)
+            .map(|rate| Arc::new(RateLimiter::keyed(Quota::per_minute(rate))));
+        let provider = crate::auth::oidc::Provider::from_settings(&settings)
+            .map_err(|e| sea_orm::DbErr::Custom(format!("sign-in settings: {e}")))?;
         let writer = ShareWriter::start(db.clone(), settings.is_sqlite());
         Ok(Self {
             db,
@@ -85,6 +98,9 @@ impl AppState {
             allowlist: Arc::new(RwLock::new(Arc::new(Allowlist::new(rules)))),
             writer,
             write_limiter,
+            api_limiter,
+            signin_limiter,
+            provider,
             tokens: TokenCache::default(),
             clock: Clock::System,
         })
@@ -112,11 +128,22 @@ impl AppState {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Every route of the application, each with its declared need.
+pub fn routes(state: &AppState) -> Routes {
+    crate::pages::routes(crate::api::routes(Routes::new(state.clone())))
+}
+
+/// The Content-Security-Policy: nothing inline, nothing from other hosts, no framing.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; \
+                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /// The whole application's router with its middleware.
 pub fn build_router(state: AppState) -> Router {
     let body_limit = state.settings.max_body_bytes;
-    Router::new()
-        .merge(crate::api::router())
+    let hsts = state.settings.is_https();
+    let router = Router::new()
+        .merge(routes(&state).into_router())
         .fallback(crate::api::error::not_found)
         .method_not_allowed_fallback(crate::api::error::method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
@@ -133,6 +160,23 @@ pub fn build_router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ));
+    let router = if hsts {
+        router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ))
+    } else {
+        router
+    };
+    router
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             // One span per request with low-cardinality fields; never headers (tokens, cookies).

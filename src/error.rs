@@ -15,6 +15,9 @@ pub enum AppError {
     /// Signed in, but the role or scope does not allow it.
     #[error("forbidden")]
     Forbidden,
+    /// A cookie-authenticated change without its CSRF token.
+    #[error("csrf failed")]
+    CsrfFailed,
     /// The named thing does not exist (or is not visible to the caller).
     #[error("not found: {0}")]
     NotFound(&'static str),
@@ -89,6 +92,7 @@ impl AppError {
         match self {
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden => "forbidden",
+            Self::CsrfFailed => "csrf_failed",
             Self::NotFound(_) => "not_found",
             Self::BadRequest { code, .. }
             | Self::Invalid { code, .. }
@@ -106,6 +110,7 @@ impl AppError {
                 "Bạn chưa đăng nhập hoặc phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.".into()
             }
             Self::Forbidden => "Bạn không có quyền thực hiện thao tác này.".into(),
+            Self::CsrfFailed => "Phiên làm việc không hợp lệ (thiếu mã chống giả mạo). Vui lòng tải lại trang và thử lại.".into(),
             Self::NotFound(what) => format!("Không tìm thấy {what}."),
             Self::BadRequest { message, .. }
             | Self::Invalid { message, .. }

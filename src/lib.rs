@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod pages;
 pub mod service;
 pub mod settings;
 pub mod tally;

@@ -78,6 +78,32 @@ pub struct Settings {
     /// Enables the demo sign-in page (only `lantoa demo`, only on loopback).
     #[serde(default)]
     pub demo: bool,
+    /// OpenID Connect issuer; its discovery document gives the endpoints and keys.
+    pub oauth_issuer: Option<String>,
+    /// Authorization endpoint of a plain OAuth2 provider (or an override of discovery).
+    pub oauth_auth_url: Option<String>,
+    /// Token endpoint of a plain OAuth2 provider (or an override of discovery).
+    pub oauth_token_url: Option<String>,
+    /// Userinfo endpoint of a plain OAuth2 provider (or an override of discovery).
+    pub oauth_userinfo_url: Option<String>,
+    /// The client id registered with the provider.
+    pub oauth_client_id: Option<String>,
+    /// The client secret; never logged.
+    pub oauth_client_secret: Option<Secret>,
+    /// Scopes requested at sign-in.
+    pub oauth_scopes: String,
+    /// The claim that identifies a person on the roster: `email` or a staff-code claim.
+    pub oauth_identity_claim: String,
+    /// Sessions end after this many hours without use.
+    pub session_idle_hours: u32,
+    /// Sessions end this many days after sign-in, used or not.
+    pub session_max_days: u32,
+    /// Sign-in attempts per client address per minute.
+    pub signin_rate_per_minute: u32,
+    /// API calls per person (or token) per minute; `0` turns the limit off.
+    pub api_rate_per_minute: u32,
+    /// Whom staff should contact when they cannot sign in (shown on the refusal page).
+    pub support_contact: String,
 }
 
 impl Default for Settings {
@@ -99,6 +125,19 @@ impl Default for Settings {
             organization_name: "UBND TỈNH ĐIỆN BIÊN".to_owned(),
             retention_days: 5 * 366,
             demo: false,
+            oauth_issuer: None,
+            oauth_auth_url: None,
+            oauth_token_url: None,
+            oauth_userinfo_url: None,
+            oauth_client_id: None,
+            oauth_client_secret: None,
+            oauth_scopes: "openid email profile".to_owned(),
+            oauth_identity_claim: "email".to_owned(),
+            session_idle_hours: 24 * 14,
+            session_max_days: 60,
+            signin_rate_per_minute: 20,
+            api_rate_per_minute: 600,
+            support_contact: "bộ phận quản trị Lan tỏa của Sở Nội vụ".to_owned(),
         }
     }
 }

@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20260101_000001_initial;
+mod m20260301_000002_login_attempts;
 
 /// Applies the Lan tỏa migrations, in order, on SQLite or PostgreSQL.
 pub struct Migrator;
@@ -11,6 +12,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20260101_000001_initial::Migration)]
+        vec![
+            Box::new(m20260101_000001_initial::Migration),
+            Box::new(m20260301_000002_login_attempts::Migration),
+        ]
     }
 }

@@ -1,5 +1,11 @@
-//! Who is calling: the `CurrentUser` extractor (bearer API tokens) and the access rules every
-//! handler asks through, so authorisation is decided in one place.
+//! Who is calling and what they may do. Every route declares its need in `guard`; the caller is
+//! resolved once (session cookie or bearer token), checked there, and handed to the handler.
+//! Scope rules (a unit head's subtree) live here too, as methods of `CurrentUser`.
+
+pub mod cookies;
+pub mod csrf;
+pub mod guard;
+pub mod oidc;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -9,6 +15,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use entity::person;
+use sea_orm::EntityTrait as _;
 
 use crate::app::AppState;
 use crate::db;
@@ -20,7 +27,7 @@ use crate::error::AppError;
 /// How the caller proved who they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credential {
-    /// An API token.
+    /// An API token (scripts). Exempt from CSRF checks: browsers never attach it on their own.
     Token {
         /// Token id.
         id: i64,
@@ -28,6 +35,13 @@ pub enum Credential {
         name: String,
         /// Whether it may only read.
         read_only: bool,
+    },
+    /// A browser session.
+    Session {
+        /// Session row id.
+        id: i64,
+        /// The CSRF token that state-changing requests must carry.
+        csrf: String,
     },
 }
 
@@ -66,18 +80,53 @@ impl CurrentUser {
             })
     }
 
+    /// The unit paths a unit head is responsible for.
+    pub fn head_scopes(&self) -> Vec<&str> {
+        self.grants
+            .iter()
+            .filter(|g| g.role == Role::UnitHead)
+            .filter_map(|g| g.unit_path.as_deref())
+            .collect()
+    }
+
     /// May export province-wide evaluation data.
     pub fn can_export_evaluation(&self) -> bool {
         self.sees_everything()
     }
 
+    /// Whether this credential may change anything.
+    pub fn may_write(&self) -> bool {
+        !matches!(
+            self.credential,
+            Credential::Token {
+                read_only: true,
+                ..
+            }
+        )
+    }
+
     /// Refuses writes made with a read-only token.
     pub fn require_write(&self) -> Result<(), AppError> {
+        if self.may_write() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The CSRF token of a browser session.
+    pub fn csrf_token(&self) -> Option<&str> {
         match &self.credential {
-            Credential::Token {
-                read_only: true, ..
-            } => Err(AppError::Forbidden),
-            Credential::Token { .. } => Ok(()),
+            Credential::Session { csrf, .. } => Some(csrf),
+            Credential::Token { .. } => None,
+        }
+    }
+
+    /// A key for per-caller rate limits: the token, or the person for sessions.
+    pub fn rate_key(&self) -> i64 {
+        match &self.credential {
+            Credential::Token { id, .. } => -id,
+            Credential::Session { .. } => self.person.id,
         }
     }
 
@@ -85,6 +134,7 @@ impl CurrentUser {
     pub fn actor(&self) -> Actor {
         let label = match &self.credential {
             Credential::Token { name, .. } => format!("{} (token:{name})", self.person.staff_code),
+            Credential::Session { .. } => self.person.staff_code.clone(),
         };
         Actor {
             person_id: Some(self.person.id),
@@ -136,7 +186,32 @@ fn bearer_token(parts: &Parts) -> Option<&str> {
         .filter(|t| !t.is_empty() && t.len() <= 200)
 }
 
-/// Loads the person behind a token, or None if the token is unknown, revoked, or its person left.
+/// Whether someone on the roster may use the service today.
+fn is_current(person: &person::Model, today: chrono::NaiveDate) -> bool {
+    person.active && person.left_on.is_none_or(|left| left >= today)
+}
+
+/// Builds the caller from a person and credential.
+async fn load_user(
+    state: &AppState,
+    person: person::Model,
+    credential: Credential,
+) -> Result<CurrentUser, AppError> {
+    let unit_path = entity::unit::Entity::find_by_id(person.unit_id)
+        .one(&state.db)
+        .await?
+        .map(|u| u.path)
+        .unwrap_or_default();
+    let grants = db::roles::of_person(&state.db, person.id).await?;
+    Ok(CurrentUser {
+        person,
+        unit_path,
+        grants,
+        credential,
+    })
+}
+
+/// Loads the person behind a token, or None if it is unknown, revoked, or its person left.
 pub async fn user_for_token(
     state: &AppState,
     secret: &str,
@@ -151,39 +226,77 @@ pub async fn user_for_token(
     let Some(person) = db::people::by_id(&state.db, token.person_id).await? else {
         return Ok(None);
     };
-    let today = crate::service::shares::today();
-    if !person.active || person.left_on.is_some_and(|left| left < today) {
+    if !is_current(&person, state.clock.today()) {
         return Ok(None);
     }
-    let unit_path = entity::unit::Entity::find_by_id(person.unit_id)
-        .one(&state.db)
-        .await?
-        .map(|u| u.path)
-        .unwrap_or_default();
-    let grants = db::roles::of_person(&state.db, person.id).await?;
-    let user = CurrentUser {
-        person,
-        unit_path,
-        grants,
-        credential: Credential::Token {
-            id: token.id,
-            name: token.name,
-            read_only: token.read_only,
-        },
+    let credential = Credential::Token {
+        id: token.id,
+        name: token.name,
+        read_only: token.read_only,
     };
+    let user = load_user(state, person, credential).await?;
     state.tokens.put(hash, user.clone());
     Ok(Some(user))
 }
 
-use sea_orm::EntityTrait as _;
+/// Loads the person behind a session cookie, if the session is live.
+pub async fn user_for_session(
+    state: &AppState,
+    secret: &str,
+) -> Result<Option<CurrentUser>, AppError> {
+    let now = state.clock.now();
+    let idle = chrono::Duration::hours(i64::from(state.settings.session_idle_hours.max(1)));
+    let Some(session) = db::sessions::find_live(&state.db, secret, idle, now).await? else {
+        return Ok(None);
+    };
+    let Some(person) = db::people::by_id(&state.db, session.person_id).await? else {
+        return Ok(None);
+    };
+    if !is_current(&person, state.clock.today()) {
+        return Ok(None);
+    }
+    db::sessions::touch(&state.db, &session, now).await?;
+    let credential = Credential::Session {
+        id: session.id,
+        csrf: csrf::token_for(secret),
+    };
+    Ok(Some(load_user(state, person, credential).await?))
+}
+
+/// The caller of a request: a bearer token wins over a cookie; None when neither is valid.
+pub async fn resolve(state: &AppState, parts: &Parts) -> Result<Option<CurrentUser>, AppError> {
+    if let Some(secret) = bearer_token(parts) {
+        return user_for_token(state, secret).await;
+    }
+    match cookies::read(&parts.headers, cookies::SESSION_COOKIE) {
+        Some(secret) => user_for_session(state, secret).await,
+        None => Ok(None),
+    }
+}
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let secret = bearer_token(parts).ok_or(AppError::Unauthenticated)?;
-        user_for_token(state, secret)
-            .await?
+    /// The guard has already resolved the caller; routes without a guard get 401.
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
             .ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// The caller if signed in (pages that look different for visitors).
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(user) = parts.extensions.get::<CurrentUser>() {
+            return Ok(Self(Some(user.clone())));
+        }
+        Ok(Self(resolve(state, parts).await?))
     }
 }

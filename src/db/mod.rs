@@ -3,9 +3,11 @@
 
 pub mod allowlist;
 pub mod audit;
+pub mod identities;
 pub mod people;
 pub mod policy;
 pub mod roles;
+pub mod sessions;
 pub mod shares;
 pub mod tally;
 pub mod tokens;

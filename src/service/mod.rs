@@ -4,4 +4,5 @@
 pub mod seed;
 pub mod shares;
 pub mod tally;
+pub mod tokens;
 pub mod writer;

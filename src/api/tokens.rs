@@ -1,0 +1,103 @@
+//! `/api/v1/me/tokens`: a person's own API tokens; `/api/v1/people/{staff_code}/sessions/end`
+//! lets an admin end someone's sessions.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::json::ApiJson;
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db;
+use crate::db::audit::Event;
+use crate::error::{AppError, AppResult};
+use crate::service::tokens::{create_own, revoke_own};
+
+/// Lists the caller's tokens (never their secrets).
+pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Value>> {
+    let tokens = db::tokens::of_person(&state.db, user.person.id).await?;
+    let items: Vec<Value> = tokens
+        .iter()
+        .map(|t| {
+            json!({"id": t.id, "name": t.name, "prefix": t.prefix, "read_only": t.read_only,
+                        "created_at": t.created_at, "revoked": t.revoked_at.is_some()})
+        })
+        .collect();
+    Ok(Json(json!({ "items": items })))
+}
+
+/// `{name, read_only?}`.
+#[derive(Debug, Deserialize)]
+pub struct NewToken {
+    /// A name to recognise it by.
+    pub name: String,
+    /// Only reading (exports).
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// Creates a token; the secret is in the answer, once.
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<NewToken>,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    let (token, secret) = create_own(&state, &user, &input.name, input.read_only).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({"id": token.id, "name": token.name, "read_only": token.read_only, "token": secret}),
+        ),
+    ))
+}
+
+/// Revokes one of the caller's tokens.
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    revoke_own(&state, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends every session of a person (admin).
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(staff_code): Path<String>,
+) -> AppResult<Json<Value>> {
+    let person = db::people::by_staff_code(&state.db, &staff_code)
+        .await?
+        .ok_or(AppError::NotFound("cán bộ"))?;
+    let ended = db::sessions::end_all_for(&state.db, person.id, state.clock.now()).await?;
+    db::audit::record(
+        &state.db,
+        &user.actor(),
+        Event {
+            action: "session.end_all",
+            target_type: Some("person"),
+            target_id: Some(person.staff_code.clone()),
+            detail: Some(json!({"ended": ended})),
+        },
+    )
+    .await?;
+    Ok(Json(json!({ "ended": ended })))
+}
+
+/// Who is calling: person, roles and (for browser sessions) the CSRF token.
+pub async fn me(user: CurrentUser) -> Json<Value> {
+    let roles: Vec<Value> = user
+        .grants
+        .iter()
+        .map(|g| json!({"role": g.role, "unit": g.unit_code}))
+        .collect();
+    Json(json!({
+        "staff_code": user.person.staff_code,
+        "full_name": user.person.full_name,
+        "roles": roles,
+        "csrf_token": user.csrf_token(),
+    }))
+}

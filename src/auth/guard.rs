@@ -1,0 +1,208 @@
+//! The one place access is decided. Routes are added only through `Routes::add`, which takes
+//! the route's `Need`; the guard resolves the caller, checks the need, CSRF and the per-caller
+//! rate limit, then hands the caller to the handler. `Routes::specs` lists every route with
+//! its need, for the authorisation matrix test.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::handler::Handler;
+use axum::http::{Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodFilter, on};
+use governor::clock::{Clock, DefaultClock};
+
+use super::csrf::{CSRF_FIELD, CSRF_HEADER, matches};
+use super::{CurrentUser, resolve};
+use crate::app::AppState;
+use crate::domain::roster::Role;
+use crate::error::AppError;
+
+/// What a route requires of its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Nobody needs to be signed in (health checks, sign-in pages, static files).
+    Public,
+    /// Any signed-in person on the roster (staff acting for themselves).
+    SignedIn,
+    /// Signed in and holding one of these roles (admins always pass).
+    AnyRole(&'static [Role]),
+}
+
+impl Need {
+    /// Whether a caller satisfies this need (roles only; scopes are checked by handlers).
+    pub fn allows(self, user: &CurrentUser) -> bool {
+        match self {
+            Need::Public | Need::SignedIn => true,
+            Need::AnyRole(roles) => {
+                user.has_role(Role::Admin) || roles.iter().any(|r| user.has_role(*r))
+            }
+        }
+    }
+}
+
+/// A route and what it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteSpec {
+    /// HTTP method.
+    pub method: Method,
+    /// Path pattern, e.g. `/api/v1/units/{code}/tally`.
+    pub path: &'static str,
+    /// What the caller needs.
+    pub need: Need,
+}
+
+/// A router being built, which remembers every route's need.
+pub struct Routes {
+    router: Router<AppState>,
+    specs: Vec<RouteSpec>,
+    state: AppState,
+}
+
+impl Routes {
+    /// An empty table over the application state.
+    pub fn new(state: AppState) -> Self {
+        Self {
+            router: Router::new(),
+            specs: Vec::new(),
+            state,
+        }
+    }
+
+    /// Adds a route; the guard in front of it enforces `need`.
+    pub fn add<H, T>(mut self, method: Method, path: &'static str, need: Need, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+        let guarded = on(filter, handler).route_layer(middleware::from_fn_with_state(
+            (self.state.clone(), need),
+            guard,
+        ));
+        self.router = self.router.route(path, guarded);
+        self.specs.push(RouteSpec { method, path, need });
+        self
+    }
+
+    /// Every route added so far.
+    pub fn specs(&self) -> &[RouteSpec] {
+        &self.specs
+    }
+
+    /// The finished router.
+    pub fn into_router(self) -> Router<AppState> {
+        self.router
+    }
+}
+
+/// Pages answer a missing sign-in with a redirect; the API with JSON.
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/") || path == "/healthz" || path == "/readyz"
+}
+
+fn refuse(path: &str, err: AppError) -> Response {
+    if !is_api(path) && matches!(err, AppError::Unauthenticated) {
+        let next = urlencode(path);
+        return Redirect::to(&format!("/auth/login?next={next}")).into_response();
+    }
+    if !is_api(path) {
+        return crate::pages::error_page(&err);
+    }
+    err.into_response()
+}
+
+fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Largest form body read to find its CSRF field.
+const MAX_FORM_FOR_CSRF: usize = 256 * 1024;
+
+/// Finds the CSRF token in the header, or in a url-encoded form body (which is put back).
+async fn presented_csrf(request: Request) -> Result<(Option<String>, Request), AppError> {
+    if let Some(value) = request
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
+        let value = value.to_owned();
+        return Ok((Some(value), request));
+    }
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((None, request));
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_FORM_FOR_CSRF)
+        .await
+        .map_err(|_| AppError::bad_request("payload_too_large", "Nội dung gửi lên quá lớn."))?;
+    let token = url::form_urlencoded::parse(&bytes)
+        .find(|(key, _)| key == CSRF_FIELD)
+        .map(|(_, value)| value.into_owned());
+    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+async fn guard(
+    State((state, need)): State<(AppState, Need)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    match check(&state, need, request).await {
+        Ok(request) => next.run(request).await,
+        Err(err) => refuse(&path, err),
+    }
+}
+
+async fn check(state: &AppState, need: Need, request: Request) -> Result<Request, AppError> {
+    if need == Need::Public {
+        return Ok(request);
+    }
+    let (mut parts, body) = request.into_parts();
+    let user = resolve(state, &parts)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !need.allows(&user) {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(limiter) = &state.api_limiter
+        && let Err(not_until) = limiter.check_key(&user.rate_key())
+    {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let unsafe_method = !is_safe(&parts.method);
+    let expected_csrf = user.csrf_token().map(str::to_owned);
+    parts.extensions.insert(user);
+    let mut request = Request::from_parts(parts, body);
+    if unsafe_method && let Some(expected) = expected_csrf {
+        let (presented, restored) = presented_csrf(request).await?;
+        request = restored;
+        if !presented.is_some_and(|p| matches(&expected, &p)) {
+            return Err(AppError::CsrfFailed);
+        }
+    }
+    Ok(request)
+}
+
+/// The client address for per-address limits (sign-in attempts).
+pub fn client_ip(request_parts: &axum::http::request::Parts) -> std::net::IpAddr {
+    request_parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |ci| ci.0.ip())
+}
