@@ -2,7 +2,6 @@
 //! and in demo mode only, `/auth/demo` to sign in as an example person.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -12,7 +11,7 @@ use sea_orm::{EntityTrait, QueryOrder};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Lang, error_page, render};
+use super::{Lang, PageResult, error_page, render};
 use crate::app::AppState;
 use crate::auth::cookies::{self, LOGIN_COOKIE, SESSION_COOKIE};
 use crate::auth::guard::client_ip;
@@ -355,7 +354,7 @@ fn render_denied(state: &AppState, lang: Lang) -> Response {
 }
 
 /// Ends the session (sign-out that really ends it server-side).
-pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> PageResult<Response> {
     if let Credential::Session { id, .. } = &user.credential {
         db::sessions::end(&state.db, *id, state.clock.now()).await?;
     }
@@ -407,9 +406,9 @@ pub async fn demo_page(
     State(state): State<AppState>,
     lang: Lang,
     Query(query): Query<LoginQuery>,
-) -> AppResult<Response> {
+) -> PageResult<Response> {
     if !state.settings.demo {
-        return Err(AppError::NotFound("trang này"));
+        return Err(AppError::NotFound("trang này").into());
     }
     let grants = entity::role_grant::Entity::find()
         .order_by_asc(entity::role_grant::Column::Id)
@@ -471,11 +470,12 @@ pub struct DemoForm {
 pub async fn demo_signin(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(form): Form<DemoForm>,
-) -> AppResult<Response> {
+    body: axum::body::Bytes,
+) -> PageResult<Response> {
     if !state.settings.demo {
-        return Err(AppError::NotFound("trang này"));
+        return Err(AppError::NotFound("trang này").into());
     }
+    let form: DemoForm = serde_urlencoded_form(&body)?;
     let person = db::people::by_staff_code(&state.db, &form.staff_code)
         .await?
         .ok_or(AppError::NotFound("cán bộ"))?;
@@ -487,6 +487,15 @@ pub async fn demo_signin(
     let mut response = Redirect::to(&safe_next(form.next.as_deref())).into_response();
     set_cookie(&mut response, &cookie);
     Ok(response)
+}
+
+/// Reads a url-encoded form body.
+fn serde_urlencoded_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let pairs: serde_json::Map<String, serde_json::Value> = url::form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
+        .collect();
+    serde_json::from_value(serde_json::Value::Object(pairs))
+        .map_err(|_| AppError::invalid("invalid_form", "Biểu mẫu thiếu thông tin hoặc không hợp lệ."))
 }
 
 #[cfg(test)]

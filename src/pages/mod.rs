@@ -90,6 +90,53 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Lang {
     }
 }
 
+/// An error on a page: rendered as an HTML page (the API renders the same `AppError` as JSON).
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+/// The result type of page handlers.
+pub type PageResult<T> = Result<T, PageError>;
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(err: E) -> Self {
+        Self(err.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match &self.0 {
+            AppError::Database(err) => tracing::error!(error = %err, "database error"),
+            AppError::Internal(err) => tracing::error!(error = %err, "internal error"),
+            _ => {}
+        }
+        error_page(&self.0)
+    }
+}
+
+/// A url-encoded form whose rejection is a page error (422), not axum's plain text.
+pub struct PageForm<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for PageForm<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, PageError> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|axum::Form(value)| Self(value))
+            .map_err(|_| {
+                PageError(AppError::invalid(
+                    "invalid_form",
+                    "Biểu mẫu thiếu thông tin hoặc không hợp lệ. Vui lòng kiểm tra và gửi lại.",
+                ))
+            })
+    }
+}
+
 /// Renders a template, or a plain error if the template itself fails.
 pub fn render(template: &impl Template) -> Response {
     match template.render() {
@@ -120,6 +167,7 @@ pub fn error_page(err: &AppError) -> Response {
         title: match err {
             AppError::Forbidden | AppError::CsrfFailed => "Không có quyền truy cập".into(),
             AppError::NotFound(_) => "Không tìm thấy".into(),
+            AppError::Invalid { .. } | AppError::BadRequest { .. } => "Thông tin chưa hợp lệ".into(),
             AppError::RateLimited { .. } => "Quá nhiều yêu cầu".into(),
             _ => "Có lỗi xảy ra".into(),
         },

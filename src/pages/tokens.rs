@@ -1,16 +1,14 @@
 //! `/me/tokens`: a person creates and revokes their own API tokens.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Redirect, Response};
 use entity::api_token;
 use serde::Deserialize;
 
-use super::{Lang, render};
+use super::{Lang, PageForm, PageResult, render};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::error::AppResult;
 use crate::service::tokens::{create_own, revoke_own};
 
 #[derive(Template)]
@@ -27,7 +25,7 @@ async fn page(
     lang: Lang,
     user: &CurrentUser,
     created: Option<String>,
-) -> AppResult<Response> {
+) -> PageResult<Response> {
     let tokens = crate::db::tokens::of_person(&state.db, user.person.id).await?;
     Ok(render(&TokensPage {
         lang,
@@ -42,7 +40,7 @@ pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
     user: CurrentUser,
-) -> AppResult<Response> {
+) -> PageResult<Response> {
     page(&state, lang, &user, None).await
 }
 
@@ -60,8 +58,8 @@ pub async fn create(
     State(state): State<AppState>,
     lang: Lang,
     user: CurrentUser,
-    Form(form): Form<NewTokenForm>,
-) -> AppResult<Response> {
+    PageForm(form): PageForm<NewTokenForm>,
+) -> PageResult<Response> {
     let (_, secret) = create_own(&state, &user, &form.name, form.read_only.is_some()).await?;
     page(&state, lang, &user, Some(secret)).await
 }
@@ -71,7 +69,7 @@ pub async fn revoke(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-) -> AppResult<Redirect> {
+) -> PageResult<Redirect> {
     revoke_own(&state, &user, id).await?;
     Ok(Redirect::to("/me/tokens"))
 }

@@ -5,4 +5,6 @@ mod helpers;
 mod api_errors;
 mod api_shares;
 mod api_tally;
+mod authz;
 mod cli;
+mod sessions;
