@@ -27,7 +27,7 @@ else
   export LANTOA_DATABASE_URL="sqlite://$WORK/bench.db?mode=rwc"
   BACKEND=sqlite
 fi
-export LANTOA_WRITE_RATE_PER_MINUTE=0 LANTOA_LOG=warn LANTOA_BIND="127.0.0.1:$PORT"
+export LANTOA_WRITE_RATE_PER_MINUTE=0 LANTOA_API_RATE_PER_MINUTE=0 LANTOA_LOG=warn LANTOA_BIND="127.0.0.1:$PORT"
 
 printf 'code,name,kind,parent_code\nDB,Tỉnh Điện Biên,province,\nSNV,Sở Nội vụ,department,DB\n' > "$WORK/units.csv"
 {

@@ -2,7 +2,7 @@
 -- tokens in bench tokens file (one per line), so writes spread over many people.
 local tokens = {}
 local counter = 0
-local thread_id = 0
+thread_id = 0 -- set per thread by setup() (a global: thread:set writes globals)
 
 function setup(thread)
   thread:set("thread_id", math.random(1, 1000000000))

@@ -91,7 +91,7 @@ impl AppState {
             .map(|rate| Arc::new(RateLimiter::keyed(Quota::per_minute(rate))));
         let provider = crate::auth::oidc::Provider::from_settings(&settings)
             .map_err(|e| sea_orm::DbErr::Custom(format!("sign-in settings: {e}")))?;
-        let writer = ShareWriter::start(db.clone(), settings.is_sqlite());
+        let writer = ShareWriter::start(db.clone());
         Ok(Self {
             db,
             settings: Arc::new(settings),

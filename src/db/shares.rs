@@ -72,7 +72,99 @@ pub async fn by_idempotency_key(
 /// Inserts a share unless it conflicts; on success also bumps the person's monthly counter.
 /// Uses `ON CONFLICT DO NOTHING`, so a conflict never aborts the surrounding transaction.
 pub async fn insert(db: &impl ConnectionTrait, new: &NewShare) -> Result<InsertOutcome, DbErr> {
-    let row = share::ActiveModel {
+    let row = active_model(new);
+    // RETURNING yields no row when ON CONFLICT DO NOTHING skipped the insert.
+    let inserted = share::Entity::insert(row)
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
+        .exec_with_returning_many(db)
+        .await?;
+    match inserted.into_iter().next() {
+        Some(model) => {
+            bump_month(db, model.person_id, model.unit_id, model.shared_on, 1, 0).await?;
+            Ok(InsertOutcome::Inserted(model))
+        }
+        None => classify_conflict(db, new).await,
+    }
+}
+
+/// Inserts many shares with one statement (the SQLite group commit), then bumps the counters
+/// with one more; outcomes are in input order. When two items of the batch collide, the first
+/// wins, exactly as if they had come one after the other.
+pub async fn insert_batch(
+    db: &impl ConnectionTrait,
+    batch: &[NewShare],
+) -> Result<Vec<InsertOutcome>, DbErr> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let inserted = share::Entity::insert_many(batch.iter().map(active_model))
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
+        .exec_with_returning(db)
+        .await?;
+    let mut by_key: std::collections::HashMap<(i64, String, String), share::Model> = inserted
+        .into_iter()
+        .map(|m| ((m.person_id, m.source_key.clone(), m.platform.clone()), m))
+        .collect();
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut counts: std::collections::BTreeMap<(i64, i64, i32, u32), i32> =
+        std::collections::BTreeMap::new();
+    for new in batch {
+        let key = (new.person_id, new.source_key.clone(), new.platform.clone());
+        let mine = by_key.get(&key).is_some_and(|m| {
+            m.idempotency_key == new.idempotency_key
+                && m.post_key == new.post_key
+                && m.shared_on == new.shared_on
+        });
+        match by_key.remove(&key).filter(|_| mine) {
+            Some(model) => {
+                *counts
+                    .entry((
+                        model.person_id,
+                        model.unit_id,
+                        model.shared_on.year(),
+                        model.shared_on.month(),
+                    ))
+                    .or_default() += 1;
+                outcomes.push(InsertOutcome::Inserted(model));
+            }
+            None => outcomes.push(classify_conflict(db, new).await?),
+        }
+    }
+    let rows = counts
+        .into_iter()
+        .map(
+            |((person_id, unit_id, year, month), accepted)| tally_month::ActiveModel {
+                person_id: Set(person_id),
+                unit_id: Set(unit_id),
+                year: Set(year),
+                month: Set(i32::try_from(month).unwrap_or(1)),
+                accepted: Set(accepted),
+                rejected: Set(0),
+            },
+        );
+    // One upsert for the whole group; keys are distinct, as PostgreSQL requires.
+    tally_month::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([
+                tally_month::Column::PersonId,
+                tally_month::Column::UnitId,
+                tally_month::Column::Year,
+                tally_month::Column::Month,
+            ])
+            .value(
+                tally_month::Column::Accepted,
+                Expr::cust("tally_months.accepted + excluded.accepted"),
+            )
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(outcomes)
+}
+
+/// The row to insert for a verified share.
+fn active_model(new: &NewShare) -> share::ActiveModel {
+    share::ActiveModel {
         person_id: Set(new.person_id),
         unit_id: Set(new.unit_id),
         source_url: Set(new.source_url.clone()),
@@ -93,18 +185,6 @@ pub async fn insert(db: &impl ConnectionTrait, new: &NewShare) -> Result<InsertO
         idempotency_key: Set(new.idempotency_key.clone()),
         origin: Set(new.origin.to_owned()),
         ..Default::default()
-    };
-    // RETURNING yields no row when ON CONFLICT DO NOTHING skipped the insert.
-    let inserted = share::Entity::insert(row)
-        .on_conflict(OnConflict::new().do_nothing().to_owned())
-        .exec_with_returning_many(db)
-        .await?;
-    match inserted.into_iter().next() {
-        Some(model) => {
-            bump_month(db, model.person_id, model.unit_id, model.shared_on, 1, 0).await?;
-            Ok(InsertOutcome::Inserted(model))
-        }
-        None => classify_conflict(db, new).await,
     }
 }
 
@@ -247,28 +327,7 @@ pub async fn insert_many_unchecked(
 ) -> Result<(), DbErr> {
     // 19 columns per row keeps a chunk well under SQLite's 32,766 bound parameters.
     for chunk in rows.chunks(1000) {
-        let models = chunk.iter().map(|new| share::ActiveModel {
-            person_id: Set(new.person_id),
-            unit_id: Set(new.unit_id),
-            source_url: Set(new.source_url.clone()),
-            source_key: Set(new.source_key.clone()),
-            source_host: Set(new.source_host.clone()),
-            rule_id: Set(new.rule_id),
-            rule_label: Set(new.rule_label.clone()),
-            rule_category: Set(new.rule_category.clone()),
-            platform: Set(new.platform.clone()),
-            post_url: Set(new.post_url.clone()),
-            post_key: Set(new.post_key.clone()),
-            shared_on: Set(new.shared_on),
-            submitted_at: Set(new.submitted_at),
-            status: Set("accepted".to_owned()),
-            review_reason: Set(None),
-            reviewed_by: Set(None),
-            reviewed_at: Set(None),
-            idempotency_key: Set(new.idempotency_key.clone()),
-            origin: Set(new.origin.to_owned()),
-            ..Default::default()
-        });
+        let models = chunk.iter().map(active_model);
         share::Entity::insert_many(models)
             .on_conflict(OnConflict::new().do_nothing().to_owned())
             .exec_without_returning(db)

@@ -494,8 +494,12 @@ fn serde_urlencoded_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<
     let pairs: serde_json::Map<String, serde_json::Value> = url::form_urlencoded::parse(body)
         .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
         .collect();
-    serde_json::from_value(serde_json::Value::Object(pairs))
-        .map_err(|_| AppError::invalid("invalid_form", "Biểu mẫu thiếu thông tin hoặc không hợp lệ."))
+    serde_json::from_value(serde_json::Value::Object(pairs)).map_err(|_| {
+        AppError::invalid(
+            "invalid_form",
+            "Biểu mẫu thiếu thông tin hoặc không hợp lệ.",
+        )
+    })
 }
 
 #[cfg(test)]

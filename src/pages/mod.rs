@@ -167,7 +167,9 @@ pub fn error_page(err: &AppError) -> Response {
         title: match err {
             AppError::Forbidden | AppError::CsrfFailed => "Không có quyền truy cập".into(),
             AppError::NotFound(_) => "Không tìm thấy".into(),
-            AppError::Invalid { .. } | AppError::BadRequest { .. } => "Thông tin chưa hợp lệ".into(),
+            AppError::Invalid { .. } | AppError::BadRequest { .. } => {
+                "Thông tin chưa hợp lệ".into()
+            }
             AppError::RateLimited { .. } => "Quá nhiều yêu cầu".into(),
             _ => "Có lỗi xảy ra".into(),
         },

@@ -1,11 +1,13 @@
-//! The share writer. On SQLite only one transaction can write at a time, so concurrent
-//! submissions are queued and committed together (group commit): one fsync for many shares.
-//! On PostgreSQL each submission commits in its own transaction, in parallel.
+//! The share writer: concurrent submissions are queued and committed together (group commit),
+//! one multi-row insert and one counter upsert per group. On SQLite, where only one transaction
+//! can write at a time, this is what makes `synchronous=FULL` affordable; on PostgreSQL it halves
+//! the round trips and commits per share (measured: 0.116 × /healthz against 0.059 × with one
+//! transaction per request; see README "Durability").
 
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::db::shares::{InsertOutcome, NewShare, insert};
+use crate::db::shares::{InsertOutcome, NewShare, insert, insert_batch};
 
 /// Most submissions committed in one transaction.
 const MAX_GROUP: usize = 256;
@@ -16,47 +18,31 @@ type Job = (NewShare, oneshot::Sender<Result<InsertOutcome, DbErr>>);
 
 /// Stores shares; cheap to clone.
 #[derive(Clone)]
-pub enum ShareWriter {
-    /// One transaction per submission (PostgreSQL).
-    Direct(DatabaseConnection),
-    /// A queue drained by one task that commits groups (SQLite).
-    Grouped(mpsc::Sender<Job>),
+pub struct ShareWriter {
+    queue: mpsc::Sender<Job>,
 }
 
 impl ShareWriter {
-    /// Starts the writer for this database.
-    pub fn start(db: DatabaseConnection, group_commit: bool) -> Self {
-        if !group_commit {
-            return Self::Direct(db);
-        }
-        let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
+    /// Starts the writer task over the pool.
+    pub fn start(db: DatabaseConnection) -> Self {
+        let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
         tokio::spawn(run(db, receiver));
-        Self::Grouped(sender)
+        Self { queue }
     }
 
-    /// Stores one share and reports how it ended.
+    /// Stores one share and reports how it ended; a full queue is reported as unavailable.
     pub async fn write(&self, share: NewShare) -> Result<InsertOutcome, DbErr> {
-        match self {
-            Self::Direct(db) => {
-                let txn = db.begin().await?;
-                let outcome = insert(&txn, &share).await?;
-                txn.commit().await?;
-                Ok(outcome)
-            }
-            Self::Grouped(sender) => {
-                let (reply, answer) = oneshot::channel();
-                sender
-                    .try_send((share, reply))
-                    .map_err(|_| DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))?;
-                answer
-                    .await
-                    .map_err(|_| DbErr::Custom("share writer stopped".to_owned()))?
-            }
-        }
+        let (reply, answer) = oneshot::channel();
+        self.queue
+            .try_send((share, reply))
+            .map_err(|_| DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))?;
+        answer
+            .await
+            .map_err(|_| DbErr::Custom("share writer stopped".to_owned()))?
     }
 }
 
-/// Drains the queue: takes what is waiting (up to MAX_GROUP), commits it as one transaction.
+/// Drains the queue: takes what is waiting (up to MAX_GROUP) and commits it as one transaction.
 async fn run(db: DatabaseConnection, mut receiver: mpsc::Receiver<Job>) {
     let mut group: Vec<Job> = Vec::with_capacity(MAX_GROUP);
     while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
@@ -82,11 +68,9 @@ async fn run(db: DatabaseConnection, mut receiver: mpsc::Receiver<Job>) {
 }
 
 async fn commit_group(db: &DatabaseConnection, group: &[Job]) -> Result<Vec<InsertOutcome>, DbErr> {
+    let shares: Vec<NewShare> = group.iter().map(|(share, _)| share.clone()).collect();
     let txn = db.begin().await?;
-    let mut outcomes = Vec::with_capacity(group.len());
-    for (share, _) in group {
-        outcomes.push(insert(&txn, share).await?);
-    }
+    let outcomes = insert_batch(&txn, &shares).await?;
     txn.commit().await?;
     Ok(outcomes)
 }

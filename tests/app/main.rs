@@ -7,4 +7,6 @@ mod api_shares;
 mod api_tally;
 mod authz;
 mod cli;
+mod demo;
 mod sessions;
+mod signin;

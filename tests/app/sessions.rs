@@ -27,11 +27,16 @@ async fn demo_sign_in(app: &TestApp, staff_code: &str) -> (String, String) {
         .method(Method::POST)
         .uri("/auth/demo")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("staff_code={staff_code}&next=%2Fme%2Ftokens")))
+        .body(Body::from(format!(
+            "staff_code={staff_code}&next=%2Fme%2Ftokens"
+        )))
         .expect("request");
     let (status, _, headers) = app.send(request).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/me/tokens"));
+    assert_eq!(
+        headers.get(header::LOCATION).and_then(|v| v.to_str().ok()),
+        Some("/me/tokens")
+    );
     let set_cookie = headers
         .get_all(header::SET_COOKIE)
         .iter()
@@ -48,13 +53,25 @@ async fn demo_sign_in(app: &TestApp, staff_code: &str) -> (String, String) {
     (set_cookie, value)
 }
 
-async fn with_cookie(app: &TestApp, method: Method, path: &str, cookie: &str, csrf: Option<&str>, body: Option<serde_json::Value>) -> (StatusCode, serde_json::Value) {
-    let mut builder = Request::builder().method(method).uri(path).header(header::COOKIE, format!("lantoa_sid={cookie}"));
+async fn with_cookie(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    cookie: &str,
+    csrf: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::COOKIE, format!("lantoa_sid={cookie}"));
     if let Some(csrf) = csrf {
         builder = builder.header("x-csrf-token", csrf);
     }
     let request = match body {
-        Some(body) => builder.header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())),
+        Some(body) => builder
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string())),
         None => builder.body(Body::empty()),
     }
     .expect("request");
@@ -74,9 +91,20 @@ async fn the_session_cookie_is_http_only_lax_and_secure_over_https() {
     assert_ne!(stored[0].id_hash, value, "only the hash is stored");
     assert_eq!(stored[0].id_hash, lantoa::db::tokens::hash(&value));
     let (_, _, headers) = app.request(Method::GET, "/healthz", None, None, &[]).await;
-    assert!(headers.contains_key(header::STRICT_TRANSPORT_SECURITY), "HSTS when https");
-    let csp = headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+        "HSTS when https"
+    );
+    let csp = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        csp.contains("frame-ancestors 'none'")
+            && csp.contains("script-src 'self'")
+            && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
     app.finish().await
 }
 
@@ -101,19 +129,48 @@ async fn state_changes_with_a_session_need_the_csrf_token_on_postgres() {
 }
 
 async fn csrf_case(backend: Backend) {
-    let Some(app) = demo_app(backend, false).await else { return };
+    let Some(app) = demo_app(backend, false).await else {
+        return;
+    };
     let (_, cookie) = demo_sign_in(&app, "DB001").await;
     let (status, me) = with_cookie(&app, Method::GET, "/api/v1/me", &cookie, None, None).await;
     assert_eq!(status, StatusCode::OK, "reads need no token");
     let csrf = me["csrf_token"].as_str().unwrap_or_default().to_owned();
     assert_eq!(csrf.len(), 64);
     let body = json!({"source_url": "https://dienbien.gov.vn/csrf", "platform": "zalo"});
-    let (status, err) = with_cookie(&app, Method::POST, "/api/v1/shares", &cookie, None, Some(body.clone())).await;
-    assert_eq!((status, err["error"]["code"].clone()), (StatusCode::FORBIDDEN, json!("csrf_failed")));
-    let (status, _) = with_cookie(&app, Method::POST, "/api/v1/shares", &cookie, Some("0".repeat(64).as_str()), Some(body.clone())).await;
+    let (status, err) = with_cookie(
+        &app,
+        Method::POST,
+        "/api/v1/shares",
+        &cookie,
+        None,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(
+        (status, err["error"]["code"].clone()),
+        (StatusCode::FORBIDDEN, json!("csrf_failed"))
+    );
+    let (status, _) = with_cookie(
+        &app,
+        Method::POST,
+        "/api/v1/shares",
+        &cookie,
+        Some("0".repeat(64).as_str()),
+        Some(body.clone()),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a wrong token is refused");
     assert_eq!(app.count("shares").await, 0);
-    let (status, _) = with_cookie(&app, Method::POST, "/api/v1/shares", &cookie, Some(&csrf), Some(body)).await;
+    let (status, _) = with_cookie(
+        &app,
+        Method::POST,
+        "/api/v1/shares",
+        &cookie,
+        Some(&csrf),
+        Some(body),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED);
     // A form post carries the token as a field.
     let request = Request::builder()
@@ -125,7 +182,10 @@ async fn csrf_case(backend: Backend) {
         .expect("request");
     let (status, page, _) = app.send(request).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.as_str().is_some_and(|html| html.contains("lt_")), "the new token is shown once");
+    assert!(
+        page.as_str().is_some_and(|html| html.contains("lt_")),
+        "the new token is shown once"
+    );
     app.finish().await
 }
 
@@ -136,7 +196,11 @@ async fn signing_out_really_ends_the_session() {
     let (_, me) = with_cookie(&app, Method::GET, "/api/v1/me", &cookie, None, None).await;
     let csrf = me["csrf_token"].as_str().unwrap_or_default().to_owned();
     let (status, _) = with_cookie(&app, Method::POST, "/auth/logout", &cookie, None, None).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "sign-out without the CSRF token is refused");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "sign-out without the CSRF token is refused"
+    );
     let request = Request::builder()
         .method(Method::POST)
         .uri("/auth/logout")
@@ -146,7 +210,11 @@ async fn signing_out_really_ends_the_session() {
         .expect("request");
     let (status, _, headers) = app.send(request).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let cleared = headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|v| v.starts_with("lantoa_sid=;") && v.contains("Max-Age=0"));
+    let cleared = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with("lantoa_sid=;") && v.contains("Max-Age=0"));
     assert!(cleared, "the cookie is cleared");
     // Replaying the old cookie does not work: the session ended on the server.
     let (status, _) = with_cookie(&app, Method::GET, "/api/v1/me", &cookie, None, None).await;
@@ -170,11 +238,40 @@ async fn idle_and_absolute_expiry_end_sessions() {
         }
         active.update(&app.db).await.expect("update");
     }
-    assert_eq!(with_cookie(&app, Method::GET, "/api/v1/me", &idle_cookie, None, None).await.0, StatusCode::UNAUTHORIZED, "idle for 15 days");
-    assert_eq!(with_cookie(&app, Method::GET, "/api/v1/me", &old_cookie, None, None).await.0, StatusCode::UNAUTHORIZED, "past its absolute expiry");
-    let (status, _, headers) = app.request(Method::GET, "/", None, None, &[("cookie", &format!("lantoa_sid={idle_cookie}"))]).await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "pages send an expired session to sign in");
-    assert!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).is_some_and(|l| l.starts_with("/auth/login?next=")));
+    assert_eq!(
+        with_cookie(&app, Method::GET, "/api/v1/me", &idle_cookie, None, None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED,
+        "idle for 15 days"
+    );
+    assert_eq!(
+        with_cookie(&app, Method::GET, "/api/v1/me", &old_cookie, None, None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED,
+        "past its absolute expiry"
+    );
+    let (status, _, headers) = app
+        .request(
+            Method::GET,
+            "/",
+            None,
+            None,
+            &[("cookie", &format!("lantoa_sid={idle_cookie}"))],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "pages send an expired session to sign in"
+    );
+    assert!(
+        headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|l| l.starts_with("/auth/login?next="))
+    );
     app.finish().await
 }
 
@@ -185,13 +282,25 @@ async fn an_admin_can_end_all_of_a_persons_sessions() {
     let (_, phone) = demo_sign_in(&app, "DB001").await;
     let (_, laptop) = demo_sign_in(&app, "DB001").await;
     let admin = app.token_for("DB003").await;
-    let (status, body) = app.post("/api/v1/people/DB001/sessions/end", &admin, json!({})).await;
+    let (status, body) = app
+        .post("/api/v1/people/DB001/sessions/end", &admin, json!({}))
+        .await;
     assert_eq!((status, body["ended"].clone()), (StatusCode::OK, json!(2)));
     for cookie in [phone, laptop] {
-        assert_eq!(with_cookie(&app, Method::GET, "/api/v1/me", &cookie, None, None).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            with_cookie(&app, Method::GET, "/api/v1/me", &cookie, None, None)
+                .await
+                .0,
+            StatusCode::UNAUTHORIZED
+        );
     }
     let staff = app.token_for("DB002").await;
-    assert_eq!(app.post("/api/v1/people/DB001/sessions/end", &staff, json!({})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post("/api/v1/people/DB001/sessions/end", &staff, json!({}))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
     app.finish().await
 }
 
@@ -199,7 +308,9 @@ async fn an_admin_can_end_all_of_a_persons_sessions() {
 async fn the_demo_page_exists_only_in_demo_mode() {
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite");
     app.seed_roster(UNITS_CSV, ROSTER_CSV).await;
-    let (status, _, _) = app.request(Method::GET, "/auth/demo", None, None, &[]).await;
+    let (status, _, _) = app
+        .request(Method::GET, "/auth/demo", None, None, &[])
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let request = Request::builder()
         .method(Method::POST)
@@ -218,7 +329,10 @@ async fn serve_refuses_demo_sign_in_on_a_non_loopback_address() {
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_lantoa"))
         .args(["serve", "--bind", "0.0.0.0:0"])
         .env("LANTOA_DEMO", "true")
-        .env("LANTOA_DATABASE_URL", format!("sqlite://{}/x.db?mode=rwc", dir.path().display()))
+        .env(
+            "LANTOA_DATABASE_URL",
+            format!("sqlite://{}/x.db?mode=rwc", dir.path().display()),
+        )
         .kill_on_drop(true)
         .output()
         .await
@@ -227,7 +341,13 @@ async fn serve_refuses_demo_sign_in_on_a_non_loopback_address() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("loopback"), "{stderr}");
     let demo = tokio::process::Command::new(env!("CARGO_BIN_EXE_lantoa"))
-        .args(["demo", "--bind", "0.0.0.0:0", "--database", &format!("{}/d.db", dir.path().display())])
+        .args([
+            "demo",
+            "--bind",
+            "0.0.0.0:0",
+            "--database",
+            &format!("{}/d.db", dir.path().display()),
+        ])
         .kill_on_drop(true)
         .output()
         .await
