@@ -196,14 +196,17 @@ mod tests {
 
     #[test]
     fn debug_output_never_shows_the_database_url() {
-        let mut s = Settings::default();
-        s.database_url = Secret::new("postgres://user:hunter2@db/lantoa");
+        let s = Settings {
+            database_url: Secret::new("postgres://user:hunter2@db/lantoa"),
+            ..Settings::default()
+        };
         let printed = format!("{s:?}");
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(printed.contains("[redacted]"));
     }
 
     #[test]
+    #[allow(clippy::result_large_err)]
     fn toml_then_environment_override_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(

@@ -51,13 +51,11 @@ fn rejection_to_error(rejection: &JsonRejection) -> AppError {
 
 /// serde's message names the field and type; keep it short and free of the user's input.
 fn short(text: &str) -> String {
-    let text = text
-        .split_once(": ")
+    text.split_once(": ")
         .map_or(text, |(_, rest)| rest)
         .chars()
         .take(160)
-        .collect::<String>();
-    text
+        .collect::<String>()
 }
 
 /// Query-string parameters whose rejection is our own 422.

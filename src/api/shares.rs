@@ -98,7 +98,7 @@ pub enum BatchResult {
         /// Always true.
         ok: bool,
         /// The share.
-        share: ShareView,
+        share: Box<ShareView>,
     },
     /// Refused.
     Err {
@@ -148,7 +148,10 @@ pub async fn create_batch(
             },
         };
         results.push(match result {
-            Ok((share, _)) => BatchResult::Ok { ok: true, share },
+            Ok((share, _)) => BatchResult::Ok {
+                ok: true,
+                share: Box::new(share),
+            },
             // A database outage fails the whole request: the client retries it as a whole.
             Err(err @ (AppError::Unavailable | AppError::Database(_) | AppError::Internal(_))) => {
                 return Err(err);

@@ -84,7 +84,7 @@ async fn commit_one(db: &DatabaseConnection, share: &NewShare) -> Result<InsertO
 
 fn clone_err(err: &DbErr) -> DbErr {
     match err {
-        DbErr::ConnectionAcquire(e) => DbErr::ConnectionAcquire(e.clone()),
+        DbErr::ConnectionAcquire(e) => DbErr::ConnectionAcquire(*e),
         other => DbErr::Custom(other.to_string()),
     }
 }
