@@ -48,6 +48,12 @@ pub struct AppState {
     pub tokens: TokenCache,
     /// The clock (fixed in tests that cross midnight or a year end).
     pub clock: Clock,
+    /// Prometheus metrics of this server.
+    pub metrics: Arc<crate::observability::Metrics>,
+    /// Who may read `/metrics`.
+    pub metrics_allow: Arc<crate::observability::AddressList>,
+    /// Permits for requests handled at once; none left means answer 503 at once.
+    pub in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 /// Where the current time comes from.
@@ -92,6 +98,11 @@ impl AppState {
         let provider = crate::auth::oidc::Provider::from_settings(&settings)
             .map_err(|e| sea_orm::DbErr::Custom(format!("sign-in settings: {e}")))?;
         let writer = ShareWriter::start(db.clone());
+        let metrics_allow = crate::observability::AddressList::parse(&settings.metrics_allow)
+            .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
+        let in_flight = Arc::new(tokio::sync::Semaphore::new(
+            settings.max_concurrent_requests.max(1),
+        ));
         Ok(Self {
             db,
             settings: Arc::new(settings),
@@ -103,6 +114,9 @@ impl AppState {
             provider,
             tokens: TokenCache::default(),
             clock: Clock::System,
+            metrics: Arc::new(crate::observability::Metrics::new()),
+            metrics_allow: Arc::new(metrics_allow),
+            in_flight,
         })
     }
 
@@ -148,6 +162,11 @@ pub fn build_router(state: AppState) -> Router {
         .method_not_allowed_fallback(crate::api::error::method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::custom(crate::api::error::panic_response))
+        // Load shedding, metrics by route template and the error shape (observability/).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::observability::middleware::track,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -179,32 +198,75 @@ pub fn build_router(state: AppState) -> Router {
     router
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
-            // One span per request with low-cardinality fields; never headers (tokens, cookies).
-            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                let id = request
-                    .headers()
-                    .get(REQUEST_ID)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-");
-                tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
-            }),
+            // One span per request with low-cardinality fields: the route template, not the
+            // path (which may name a person), and never headers or the query (tokens, cookies).
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    let id = request
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    let route = request
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or("unmatched", |p| p.as_str());
+                    tracing::info_span!("request", method = %request.method(), route = %route, request_id = %id)
+                })
+                .on_request(())
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Millis),
+                ),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
 }
 
-/// Serves until `shutdown` completes, then lets requests in flight finish.
+/// Serves until `shutdown` completes, then lets requests in flight finish (for at most
+/// `SHUTDOWN_GRACE`).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve_with_grace(listener, router, shutdown, SHUTDOWN_GRACE).await
+}
+
+/// Serves until `shutdown` completes; then stops accepting, lets requests in flight finish and
+/// returns — after `grace` at the latest, leaving whatever is still open behind.
+pub async fn serve_with_grace(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let (fired, started) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        let _ = fired.send(());
+    };
+    let server = std::future::IntoFuture::into_future(
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(signal),
+    );
+    let deadline = async move {
+        match started.await {
+            Ok(()) => tokio::time::sleep(grace).await,
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        result = server => result,
+        () = deadline => {
+            tracing::warn!(grace_secs = grace.as_secs(), "grace period over: leaving requests still open");
+            Ok(())
+        }
+    }
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -132,10 +132,23 @@ impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
         if is_unavailable(&err) {
             Self::Unavailable
+        } else if is_unstorable_text(&err) {
+            Self::invalid(
+                "invalid_characters",
+                "Dữ liệu gửi lên có ký tự không hợp lệ (ký tự điều khiển). Vui lòng kiểm tra lại.",
+            )
         } else {
             Self::Database(err)
         }
     }
+}
+
+/// Whether the database refused a text value the user sent: PostgreSQL cannot store NUL
+/// characters in text (SQLite can), so this is bad input, not a fault of ours.
+pub fn is_unstorable_text(err: &DbErr) -> bool {
+    let text = err.to_string();
+    text.contains("invalid byte sequence for encoding")
+        || text.contains("unsupported Unicode escape sequence")
 }
 
 /// Whether a database error means "cannot reach or get a connection" rather than a bug.

@@ -104,6 +104,12 @@ pub struct Settings {
     pub api_rate_per_minute: u32,
     /// Whom staff should contact when they cannot sign in (shown on the refusal page).
     pub support_contact: String,
+    /// Addresses (or `address/prefix` networks), comma-separated, that may read `/metrics`.
+    pub metrics_allow: String,
+    /// Requests handled at once (health checks excepted); more are answered 503 at once.
+    pub max_concurrent_requests: usize,
+    /// Seconds a graceful shutdown waits for requests in flight before exiting anyway.
+    pub shutdown_grace_secs: u64,
 }
 
 impl Default for Settings {
@@ -138,6 +144,9 @@ impl Default for Settings {
             signin_rate_per_minute: 20,
             api_rate_per_minute: 600,
             support_contact: "bộ phận quản trị Lan tỏa của Sở Nội vụ".to_owned(),
+            metrics_allow: "127.0.0.1,::1".to_owned(),
+            max_concurrent_requests: 128,
+            shutdown_grace_secs: 20,
         }
     }
 }

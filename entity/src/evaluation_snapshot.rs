@@ -15,6 +15,8 @@ pub struct Model {
     pub unit_id: i64,
     pub unit_code: String,
     pub unit_name: String,
+    /// The unit's materialised path when the year was closed.
+    pub unit_path: String,
     pub position: Option<String>,
     pub employment_type: String,
     pub accepted: i32,

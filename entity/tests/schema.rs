@@ -378,6 +378,7 @@ async fn every_entity_reads_back_what_was_written() -> Result<(), DbErr> {
                 unit_id: 1,
                 unit_code: "H01".into(),
                 unit_name: "Tỉnh Lào Cai".into(),
+                unit_path: "/1/".into(),
                 position: Some("Chuyên viên".into()),
                 employment_type: "cong_chuc".into(),
                 accepted: 50,

@@ -1,24 +1,30 @@
-//! `GET /api/v1/exports/evaluation`: the year's per-person evaluation data for Home Affairs.
+//! `GET /api/v1/exports/evaluation`: the year's per-person evaluation data as XLSX, CSV or JSON,
+//! for Home Affairs (the province or any unit) and unit heads (their subtree). Every export is
+//! audited before the first byte leaves; the body is streamed, a chunk of units at a time.
 
-use axum::Json;
+use std::io::Write;
+
+use axum::body::{Body, Bytes};
 use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use tokio::sync::mpsc;
 
 use super::json::{ApiQuery, check_year};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
-use crate::db::audit::Event;
 use crate::error::{AppError, AppResult};
-use crate::service::tally::{TallyRowView, everyone, for_people};
+use crate::export::{self, Format};
+use crate::service::export::{EvaluationPlan, ExportScope, TextExport, audit, xlsx};
 
-/// `?year=Y&format=json[&unit=CODE]`.
+/// `?year=Y&format=xlsx|csv|json[&unit=CODE]`.
 #[derive(Debug, Deserialize)]
 pub struct ExportQuery {
     /// The work year.
     pub year: i32,
-    /// `json` (CSV and XLSX come with the exports feature).
+    /// `xlsx`, `csv` or `json` (the default).
     #[serde(default = "default_format")]
     pub format: String,
     /// Limit to a unit's subtree.
@@ -29,47 +35,176 @@ fn default_format() -> String {
     "json".to_owned()
 }
 
+/// The scope a caller asked for, if they may have it: a unit they may read (`may_read_unit`),
+/// or the province when `province` allows it. Unknown units and units out of reach look the
+/// same to those who cannot see everything, so codes cannot be probed.
+pub async fn resolve_scope(
+    state: &AppState,
+    user: &CurrentUser,
+    unit: Option<&str>,
+    province: bool,
+) -> AppResult<ExportScope> {
+    let Some(code) = unit.map(str::trim).filter(|c| !c.is_empty()) else {
+        return if province {
+            Ok(ExportScope::Province)
+        } else {
+            Err(AppError::Forbidden)
+        };
+    };
+    match db::units::by_code(&state.db, code).await? {
+        Some(u) if province || user.can_read_unit(&u.path) => Ok(ExportScope::Unit(u)),
+        Some(_) => Err(AppError::Forbidden),
+        None if province || user.sees_everything() => Err(AppError::NotFound("đơn vị")),
+        None => Err(AppError::Forbidden),
+    }
+}
+
+/// Headers of a file download.
+pub fn download(mut response: Response, format: Format, name: &str) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    if format != Format::Json
+        && let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+type Chunk = Result<Bytes, std::io::Error>;
+
+fn body_from(rx: mpsc::Receiver<Chunk>) -> Body {
+    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    }))
+}
+
+/// Streams a CSV or JSON export: `first` is already loaded (so a failing database is still a
+/// proper error response); the rest is loaded while the client reads. A failure after that
+/// aborts the body, so a client never mistakes a cut file for a whole one.
+pub fn stream_text(state: &AppState, mut export: TextExport, first: Vec<u8>) -> Body {
+    let (tx, rx) = mpsc::channel::<Chunk>(4);
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        if tx.send(Ok(Bytes::from(first))).await.is_err() {
+            return;
+        }
+        loop {
+            match export.next(&db).await {
+                Ok(Some(bytes)) => {
+                    if tx.send(Ok(Bytes::from(bytes))).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(None) => return,
+                Err(err) => {
+                    tracing::error!(error = %err, "export failed while streaming");
+                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+                    return;
+                }
+            }
+        }
+    });
+    body_from(rx)
+}
+
+/// A `Write` that hands 64 KiB pieces to an HTTP body (from a blocking thread).
+struct ChannelWriter {
+    tx: mpsc::Sender<Chunk>,
+    buf: Vec<u8>,
+}
+
+const PIECE: usize = 64 * 1024;
+
+impl ChannelWriter {
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let piece = std::mem::replace(&mut self.buf, Vec::with_capacity(PIECE));
+        self.tx
+            .blocking_send(Ok(Bytes::from(piece)))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= PIECE {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Streams a finished workbook: zipped on a blocking thread straight into the body.
+pub fn stream_workbook(workbook: rust_xlsxwriter::Workbook) -> Body {
+    let (tx, rx) = mpsc::channel::<Chunk>(4);
+    tokio::task::spawn_blocking(move || {
+        let mut writer = ChannelWriter {
+            tx: tx.clone(),
+            buf: Vec::with_capacity(PIECE),
+        };
+        let result = export::evaluation::save(workbook, &mut writer)
+            .map_err(|e| e.to_string())
+            .and_then(|()| writer.send().map_err(|e| e.to_string()));
+        if let Err(err) = result {
+            tracing::error!(error = %err, "workbook failed while streaming");
+            let _ = tx.blocking_send(Err(std::io::Error::other("export failed")));
+        }
+    });
+    body_from(rx)
+}
+
 /// The evaluation export; every export is audited.
+#[utoipa::path(get, path = "/api/v1/exports/evaluation", tag = "exports", security(("bearer" = [])), params(("year" = i32, Query, description = "work year"), ("format" = Option<String>, Query, description = "`xlsx`, `csv` or `json` (default)"), ("unit" = Option<String>, Query, description = "a unit's subtree (unit heads: required, within their scope)")), responses((status = 200, description = "The year's per-person evaluation data, grouped by unit, in Vietnamese name order (audited): XLSX form, CSV (UTF-8 with BOM) or `{year, closed, rows}`"), (status = 403, description = "`forbidden`", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found` (unit)", body = crate::api::openapi::ErrorBody), (status = 422, description = "`invalid_year`, `invalid_query`, `unsupported_format`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
 pub async fn evaluation(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<ExportQuery>,
-) -> AppResult<Json<Value>> {
-    if !user.can_export_evaluation() {
-        return Err(AppError::Forbidden);
-    }
+) -> AppResult<Response> {
     let year = check_year(query.year)?;
-    if query.format != "json" {
-        return Err(AppError::invalid(
-            "unsupported_format",
-            "Định dạng không được hỗ trợ (dùng format=json).",
-        ));
-    }
-    let people = match &query.unit {
-        Some(code) => {
-            let unit = db::units::by_code(&state.db, code)
-                .await?
-                .ok_or(AppError::NotFound("đơn vị"))?;
-            let ids = db::units::subtree_ids(&state.db, &unit).await?;
-            db::people::in_units(&state.db, &ids).await?
-        }
-        None => everyone(&state.db).await?,
-    };
-    let tally = for_people(&state.db, year, people).await?;
-    let closed = db::policy::row_for_year(&state.db, year)
-        .await?
-        .is_some_and(|p| p.closed_at.is_some());
-    db::audit::record(
-        &state.db,
-        &user.actor(),
-        Event {
-            action: "export.evaluation",
-            target_type: Some("year"),
-            target_id: Some(year.to_string()),
-            detail: Some(json!({"format": "json", "unit": query.unit, "rows": tally.rows.len()})),
-        },
+    let format: Format = query.format.parse()?;
+    let scope = resolve_scope(
+        &state,
+        &user,
+        query.unit.as_deref(),
+        user.can_export_evaluation(),
     )
     .await?;
-    let rows: Vec<TallyRowView> = tally.rows.iter().map(TallyRowView::from).collect();
-    Ok(Json(json!({"year": year, "closed": closed, "rows": rows})))
+    let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
+    let name = export::file_name("danh-gia", year, plan.scope.unit_code(), format);
+    audit(
+        &state.db,
+        &user.actor(),
+        "export.evaluation",
+        &plan,
+        format.as_str(),
+        None,
+    )
+    .await?;
+    let body = match format {
+        Format::Xlsx => {
+            let header = plan.header(
+                &state.settings.organization_name,
+                state.clock.today(),
+                Some(user.person.full_name.clone()),
+            );
+            stream_workbook(xlsx(&state.db, &plan, header).await?)
+        }
+        Format::Csv | Format::Json => {
+            let mut text = TextExport::new(plan, format)?;
+            let first = text.next(&state.db).await?.unwrap_or_default();
+            stream_text(&state, text, first)
+        }
+    };
+    Ok(download(body.into_response(), format, &name))
 }

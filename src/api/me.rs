@@ -12,7 +12,7 @@ use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::service::shares::ShareView;
-use crate::service::tally::for_people;
+use crate::service::tally::{Scope, for_scope};
 use crate::tally::{Period, evaluation_period};
 
 /// `?year=Y[&month=M]`.
@@ -43,6 +43,7 @@ pub async fn resolve_period(state: &AppState, query: &PeriodQuery) -> AppResult<
 }
 
 /// Every entry of the period, newest first.
+#[utoipa::path(get, path = "/api/v1/me/shares", tag = "me", security(("bearer" = [])), params(("year" = Option<i32>, Query, description = "work year, this year by default"), ("month" = Option<u32>, Query, description = "a calendar month")), responses((status = 200, description = "`{items}` newest first"), (status = 422, description = "`invalid_year`, `invalid_query`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
 pub async fn shares(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -66,6 +67,7 @@ pub struct YearQuery {
 }
 
 /// The person's figures for the year.
+#[utoipa::path(get, path = "/api/v1/me/tally", tag = "me", security(("bearer" = [])), params(("year" = Option<i32>, Query, description = "work year, this year by default")), responses((status = 200, description = "Accepted, rejected, target, met, by month and quarter"), (status = 422, description = "`invalid_year`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
 pub async fn tally(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -76,7 +78,7 @@ pub async fn tally(
             .year
             .unwrap_or_else(|| chrono::Datelike::year(&state.clock.today())),
     )?;
-    let tally = for_people(&state.db, year, vec![user.person.clone()]).await?;
+    let tally = for_scope(&state.db, year, Scope::Person(&user.person)).await?;
     let period = evaluation_period(tally.policy.as_ref(), year);
     let Some(row) = tally.rows.first() else {
         // Not employed in the period: nothing counts, nothing is expected.
@@ -88,6 +90,7 @@ pub async fn tally(
     let f = &row.figures;
     Ok(Json(json!({
         "year": year,
+        "closed": tally.closed,
         "period": period_json(&f.period),
         "accepted": f.accepted,
         "rejected": f.rejected,

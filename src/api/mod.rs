@@ -6,6 +6,10 @@ pub mod exports;
 pub mod health;
 pub mod json;
 pub mod me;
+pub mod openapi;
+pub mod policies;
+pub mod reports;
+pub mod review;
 pub mod shares;
 pub mod tokens;
 pub mod units;
@@ -19,48 +23,41 @@ use crate::domain::roster::Role;
 /// Roles that read everything.
 pub const EVALUATION_READERS: &[Role] = &[Role::HomeAffairs];
 
-/// Every API route, with its need.
+/// Every API route, with its need. One line per route, so the table reads as a table.
+#[rustfmt::skip]
 pub fn routes(routes: Routes) -> Routes {
     use Method as M;
     routes
         .add(M::GET, "/healthz", Need::Public, health::live)
         .add(M::GET, "/readyz", Need::Public, health::ready)
+        // The address check is inside: LANTOA_METRICS_ALLOW, never through a proxy.
+        .add(M::GET, "/metrics", Need::Public, crate::observability::metrics::serve)
+        .add(M::GET, "/api/v1/openapi.json", Need::Public, openapi::document)
+        .add(M::GET, "/api/docs", Need::Public, openapi::page)
+        .add(M::GET, "/api/docs/viewer.js", Need::Public, openapi::script)
         .add(M::GET, "/api/v1/me", Need::SignedIn, tokens::me)
         .add(M::POST, "/api/v1/shares", Need::SignedIn, shares::create)
-        .add(
-            M::POST,
-            "/api/v1/shares/batch",
-            Need::SignedIn,
-            shares::create_batch,
-        )
+        .add(M::POST, "/api/v1/shares/batch", Need::SignedIn, shares::create_batch)
         .add(M::POST, "/api/v1/verify", Need::SignedIn, verify::verify)
         .add(M::GET, "/api/v1/me/shares", Need::SignedIn, me::shares)
         .add(M::GET, "/api/v1/me/tally", Need::SignedIn, me::tally)
         .add(M::GET, "/api/v1/me/tokens", Need::SignedIn, tokens::list)
         .add(M::POST, "/api/v1/me/tokens", Need::SignedIn, tokens::create)
-        .add(
-            M::DELETE,
-            "/api/v1/me/tokens/{id}",
-            Need::SignedIn,
-            tokens::revoke,
-        )
+        .add(M::DELETE, "/api/v1/me/tokens/{id}", Need::SignedIn, tokens::revoke)
         // Unit heads are checked against the unit's subtree inside (a data-dependent scope).
-        .add(
-            M::GET,
-            "/api/v1/units/{code}/tally",
-            Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs]),
-            units::tally,
-        )
-        .add(
-            M::GET,
-            "/api/v1/exports/evaluation",
-            Need::AnyRole(EVALUATION_READERS),
-            exports::evaluation,
-        )
-        .add(
-            M::POST,
-            "/api/v1/people/{staff_code}/sessions/end",
-            Need::AnyRole(&[Role::Admin]),
-            tokens::end_sessions,
-        )
+        .add(M::GET, "/api/v1/units/{code}/tally", Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs]), units::tally)
+        // Home Affairs: any scope; unit heads: their subtree, checked inside (data-dependent).
+        .add(M::GET, "/api/v1/exports/evaluation", Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs]), exports::evaluation)
+        // Culture and Home Affairs: any scope (aggregates only); unit heads: their subtree.
+        .add(M::GET, "/api/v1/reports/annual", Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs, Role::Culture]), reports::annual)
+        .add(M::GET, "/api/v1/reports/commendations", Need::AnyRole(EVALUATION_READERS), reports::commendations)
+        .add(M::POST, "/api/v1/people/{staff_code}/sessions/end", Need::AnyRole(&[Role::Admin]), tokens::end_sessions)
+        // The person themself, their unit heads, Home Affairs: checked inside (data-dependent).
+        .add(M::GET, "/api/v1/shares", Need::SignedIn, review::list)
+        .add(M::POST, "/api/v1/shares/{id}/review", Need::AnyRole(&[Role::UnitHead]), review::review)
+        .add(M::POST, "/api/v1/shares/review", Need::AnyRole(&[Role::UnitHead]), review::review_bulk)
+        .add(M::GET, "/api/v1/policies/{year}", Need::SignedIn, policies::show)
+        .add(M::PUT, "/api/v1/policies/{year}", Need::AnyRole(EVALUATION_READERS), policies::put)
+        .add(M::POST, "/api/v1/policies/{year}/close", Need::AnyRole(EVALUATION_READERS), policies::close_year)
+        .add(M::POST, "/api/v1/policies/{year}/reopen", Need::AnyRole(&[Role::Admin]), policies::reopen_year)
 }

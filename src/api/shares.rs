@@ -51,12 +51,19 @@ async fn submit(
         now: state.clock.now(),
     };
     let new = prepare(&checks, &user.person, input, idempotency_key, origin)?;
+    if crate::service::policy::date_is_closed(&state.db, new.shared_on).await? {
+        return Err(AppError::invalid(
+            "year_closed",
+            "Số liệu của kỳ này đã được chốt; không thể ghi nhận thêm.",
+        ));
+    }
     let outcome = state.writer.write(new).await?;
     let (share, replayed) = outcome_to_result(outcome)?;
     Ok((ShareView::from(&share), replayed))
 }
 
 /// Logs one share; the `Idempotency-Key` header makes a retry return the first answer.
+#[utoipa::path(post, path = "/api/v1/shares", tag = "shares", security(("bearer" = [])), params(("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key returns the first answer")), request_body = crate::api::openapi::ShareIn, responses((status = 201, description = "Stored (or the first answer to this key)"), (status = 409, description = "`duplicate`, `post_already_claimed`", body = crate::api::openapi::ErrorBody), (status = 422, description = "the verifier's reason, `invalid_platform`, `invalid_date`, `invalid_post_url`, …", body = crate::api::openapi::ErrorBody), (status = 429, description = "`rate_limited`, with Retry-After", body = crate::api::openapi::ErrorBody), (status = 400, description = "`malformed_json`", body = crate::api::openapi::ErrorBody), (status = 413, description = "`payload_too_large`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -78,7 +85,9 @@ pub async fn create(
             .transpose()?,
     };
     check_write_rate(&state, &user)?;
-    let (share, _) = submit(&state, &user, &input, key, "api").await?;
+    let result = submit(&state, &user, &input, key, "api").await;
+    state.metrics.submission(&result);
+    let (share, _) = result?;
     Ok((StatusCode::CREATED, Json(share)))
 }
 
@@ -110,6 +119,7 @@ pub enum BatchResult {
 }
 
 /// Logs several shares; each item succeeds or fails on its own, results in order.
+#[utoipa::path(post, path = "/api/v1/shares/batch", tag = "shares", security(("bearer" = [])), request_body = crate::api::openapi::BatchIn, responses((status = 200, description = "`{results: [{ok, share} | {ok, error}]}` in order"), (status = 422, description = "`batch_too_large`, `empty_batch`", body = crate::api::openapi::ErrorBody), (status = 429, description = "`rate_limited`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
 pub async fn create_batch(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -144,7 +154,11 @@ pub async fn create_batch(
                 .transpose()
             {
                 Err(err) => Err(err),
-                Ok(key) => submit(&state, &user, &input, key, "api").await,
+                Ok(key) => {
+                    let result = submit(&state, &user, &input, key, "api").await;
+                    state.metrics.submission(&result);
+                    result
+                }
             },
         };
         results.push(match result {

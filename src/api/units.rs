@@ -10,9 +10,10 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::service::tally::{TallyRowView, for_people};
+use crate::service::tally::{Scope, TallyRowView, for_scope};
 
 /// Per-person tallies of the unit's subtree for a year.
+#[utoipa::path(get, path = "/api/v1/units/{code}/tally", tag = "units", security(("bearer" = [])), params(("code" = String, Path, description = "unit code"), ("year" = Option<i32>, Query, description = "work year, this year by default")), responses((status = 200, description = "Per-person rows in Vietnamese name order"), (status = 403, description = "`forbidden` outside the caller's scope", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
 pub async fn tally(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -33,11 +34,11 @@ pub async fn tally(
         None => return Err(AppError::Forbidden),
     };
     let unit_ids = db::units::subtree_ids(&state.db, &unit).await?;
-    let people = db::people::in_units(&state.db, &unit_ids).await?;
-    let tally = for_people(&state.db, year, people).await?;
+    let tally = for_scope(&state.db, year, Scope::Subtree { ids: &unit_ids, path: &unit.path }).await?;
     let rows: Vec<TallyRowView> = tally.rows.iter().map(TallyRowView::from).collect();
     Ok(Json(json!({
         "year": year,
+        "closed": tally.closed,
         "unit": {"code": unit.code, "name": unit.name},
         "rows": rows,
     })))

@@ -12,7 +12,8 @@ use sea_orm::{
 
 use super::{CliError, CliResult};
 use crate::db;
-use crate::db::policy::PolicyInput;
+use crate::db::audit::Actor;
+use crate::service::policy::PolicyInput;
 use crate::demo::{DemoParams, generate};
 use crate::domain::roster::Role;
 use crate::service::seed::{ShareLoader, roster};
@@ -65,20 +66,20 @@ async fn seed(db: &DatabaseConnection) -> CliResult {
             .map_err(|e| CliError(format!("{e}")))?;
     }
     let shares = loader.finish(db).await?;
-    let period_start =
-        chrono::NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| CliError("năm".into()))?;
-    let period_end =
-        chrono::NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| CliError("năm".into()))?;
-    db::policy::set(
-        db,
-        &PolicyInput {
-            year,
-            target: 300,
-            period_start,
-            period_end,
-        },
-    )
-    .await?;
+    let policy = PolicyInput {
+        period_start: None,
+        period_end: None,
+        target: 300,
+        month_target: None,
+        quarter_target: None,
+        levels: vec![crate::tally::Level {
+            name: "Vượt".into(),
+            min_percent: 150,
+        }],
+    };
+    crate::service::policy::set(db, &Actor::cli(), year, &policy)
+        .await
+        .map_err(|e| CliError(e.message()))?;
     println!(
         "Đã tạo {} đơn vị, {} cán bộ, {} lượt chia sẻ năm {year}, chỉ tiêu 300 lượt/năm.",
         report.units, report.people, shares

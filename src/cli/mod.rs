@@ -2,6 +2,7 @@
 //! and exiting non-zero on failure.
 
 pub mod allowlist;
+pub mod backup;
 pub mod demo;
 pub mod export;
 pub mod import;
@@ -90,6 +91,19 @@ pub enum Command {
     /// Export evaluation data.
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Copy the live SQLite database consistently to FILE (PostgreSQL: use pg_dump).
+    Backup {
+        /// Where to write the copy (must not exist yet).
+        file: PathBuf,
+    },
+    /// Put a backup made by `lantoa backup` in place of the SQLite database (stop the server first).
+    Restore {
+        /// Restore even if the database looks open by another process.
+        #[arg(long)]
+        force: bool,
+        /// The backup file.
+        file: PathBuf,
+    },
 }
 
 /// A command's failure: the message is printed, the exit code is 1.
@@ -131,6 +145,8 @@ pub async fn run(cli: Cli, settings: Settings) -> CliResult {
         Command::Policy(command) => policy::run(&settings, command).await,
         Command::Token(command) => token::run(&settings, command).await,
         Command::Export(command) => export::run(&settings, command).await,
+        Command::Backup { file } => backup::backup(&settings, &file).await,
+        Command::Restore { force, file } => backup::restore(&settings, &file, force).await,
     }
 }
 

@@ -1,15 +1,14 @@
-//! `lantoa policy set --year Y --target N [--period-start D --period-end D]`.
+//! `lantoa policy set|show|close|reopen`: the year's evaluation policy.
 
-use chrono::NaiveDate;
 use clap::Subcommand;
-use serde_json::json;
 
 use super::{CliError, CliResult, open_database};
 use crate::db;
-use crate::db::audit::{Actor, Event};
-use crate::db::policy::PolicyInput;
-use crate::domain::time::parse_date;
+use crate::db::audit::Actor;
+use crate::domain::time::{format_vi, parse_date};
+use crate::service::policy::{PolicyInput, close, reopen, set};
 use crate::settings::Settings;
+use crate::tally::Level;
 
 /// Policy subcommands.
 #[derive(Debug, Subcommand)]
@@ -28,6 +27,15 @@ pub enum PolicyCommand {
         /// Last day of the period (default 31 December of the year).
         #[arg(long)]
         period_end: Option<String>,
+        /// Target per whole month (default: derived from the period target).
+        #[arg(long)]
+        month_target: Option<u32>,
+        /// Target per whole quarter (default: derived from the period target).
+        #[arg(long)]
+        quarter_target: Option<u32>,
+        /// A level beyond met/not met, as NAME:PERCENT (e.g. "Vượt:150"); repeatable.
+        #[arg(long = "level")]
+        levels: Vec<String>,
     },
     /// Show a year's policy.
     Show {
@@ -35,103 +43,75 @@ pub enum PolicyCommand {
         #[arg(long)]
         year: i32,
     },
+    /// Close a year: freeze everyone's figures.
+    Close {
+        /// The work year.
+        #[arg(long)]
+        year: i32,
+    },
+    /// Reopen a closed year.
+    Reopen {
+        /// The work year.
+        #[arg(long)]
+        year: i32,
+    },
 }
 
-fn date_arg(
-    text: Option<&str>,
-    default: Option<NaiveDate>,
-    what: &str,
-) -> Result<NaiveDate, CliError> {
-    match text {
-        Some(text) => parse_date(text).ok_or_else(|| {
-            CliError(format!(
-                "{what} «{text}» không hợp lệ (YYYY-MM-DD hoặc dd/mm/yyyy)"
-            ))
-        }),
-        None => default.ok_or_else(|| CliError(format!("năm không hợp lệ cho {what}"))),
-    }
+fn date_arg(text: Option<&str>, what: &str) -> Result<Option<chrono::NaiveDate>, CliError> {
+    text.map(|t| parse_date(t).ok_or_else(|| CliError(format!("{what} «{t}» không hợp lệ (YYYY-MM-DD hoặc dd/mm/yyyy)"))))
+        .transpose()
+}
+
+fn level_arg(text: &str) -> Result<Level, CliError> {
+    let (name, percent) = text
+        .rsplit_once(':')
+        .ok_or_else(|| CliError(format!("mức «{text}» phải có dạng TÊN:PHẦN_TRĂM, ví dụ Vượt:150")))?;
+    let min_percent = percent
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| CliError(format!("phần trăm «{percent}» không hợp lệ")))?;
+    Ok(Level { name: name.trim().to_owned(), min_percent })
 }
 
 /// Runs a policy subcommand.
 pub async fn run(settings: &Settings, command: PolicyCommand) -> CliResult {
+    let db = open_database(settings).await?;
+    let actor = Actor::cli();
     match command {
-        PolicyCommand::Set {
-            year,
-            target,
-            period_start,
-            period_end,
-        } => {
-            if !(2000..=2100).contains(&year) {
-                return Err(CliError(format!("năm {year} không hợp lệ")));
-            }
-            let start = date_arg(
-                period_start.as_deref(),
-                NaiveDate::from_ymd_opt(year, 1, 1),
-                "ngày bắt đầu",
-            )?;
-            let end = date_arg(
-                period_end.as_deref(),
-                NaiveDate::from_ymd_opt(year, 12, 31),
-                "ngày kết thúc",
-            )?;
-            if end < start {
-                return Err(CliError("ngày kết thúc trước ngày bắt đầu".into()));
-            }
-            if (end - start).num_days() > 400 {
-                return Err(CliError("kỳ đánh giá dài quá một năm".into()));
-            }
-            let db = open_database(settings).await?;
-            if db::policy::row_for_year(&db, year)
-                .await?
-                .is_some_and(|p| p.closed_at.is_some())
-            {
-                return Err(CliError(format!(
-                    "năm {year} đã chốt số liệu; cần mở lại trước khi sửa"
-                )));
-            }
+        PolicyCommand::Set { year, target, period_start, period_end, month_target, quarter_target, levels } => {
             let input = PolicyInput {
-                year,
+                period_start: date_arg(period_start.as_deref(), "ngày bắt đầu")?,
+                period_end: date_arg(period_end.as_deref(), "ngày kết thúc")?,
                 target,
-                period_start: start,
-                period_end: end,
+                month_target,
+                quarter_target,
+                levels: levels.iter().map(|l| level_arg(l)).collect::<Result<_, _>>()?,
             };
-            let previous = db::policy::set(&db, &input).await?;
-            db::audit::record(
-                &db,
-                &Actor::cli(),
-                Event {
-                    action: "policy.set",
-                    target_type: Some("policy"),
-                    target_id: Some(year.to_string()),
-                    detail: Some(json!({
-                        "target": target, "period_start": start, "period_end": end,
-                        "previous_target": previous.as_ref().map(|p| p.target),
-                    })),
-                },
-            )
-            .await?;
+            let row = set(&db, &actor, year, &input).await.map_err(|e| CliError(e.message()))?;
             println!(
                 "Chỉ tiêu năm {year}: {target} lượt chia sẻ, kỳ đánh giá {} – {}.",
-                start.format("%d/%m/%Y"),
-                end.format("%d/%m/%Y")
+                format_vi(row.period_start),
+                format_vi(row.period_end)
             );
         }
-        PolicyCommand::Show { year } => {
-            let db = open_database(settings).await?;
-            match db::policy::row_for_year(&db, year).await? {
-                Some(p) => println!(
-                    "Năm {year}: chỉ tiêu {} lượt, kỳ {} – {}{}.",
-                    p.target,
-                    p.period_start.format("%d/%m/%Y"),
-                    p.period_end.format("%d/%m/%Y"),
-                    if p.closed_at.is_some() {
-                        ", đã chốt"
-                    } else {
-                        ""
-                    }
-                ),
-                None => return Err(CliError(format!("chưa có chỉ tiêu cho năm {year}"))),
-            }
+        PolicyCommand::Show { year } => match db::policy::row_for_year(&db, year).await? {
+            Some(p) => println!(
+                "Năm {year}: chỉ tiêu {} lượt, kỳ {} – {}{}.",
+                p.target,
+                format_vi(p.period_start),
+                format_vi(p.period_end),
+                if p.closed_at.is_some() { ", đã chốt số liệu" } else { "" }
+            ),
+            None => return Err(CliError(format!("chưa có chỉ tiêu cho năm {year}"))),
+        },
+        PolicyCommand::Close { year } => {
+            let people = close(&db, &actor, year).await.map_err(|e| CliError(e.message()))?;
+            println!("Đã chốt số liệu năm {year} cho {people} cán bộ.");
+        }
+        PolicyCommand::Reopen { year } => {
+            reopen(&db, &actor, year).await.map_err(|e| CliError(e.message()))?;
+            println!("Đã mở lại số liệu năm {year}.");
         }
     }
     Ok(())

@@ -2,7 +2,15 @@
 //! request. Each handler sits beside its template struct; errors render through `error_page`.
 
 pub mod auth;
+pub mod dashboard;
+pub mod exports;
+pub mod history;
 pub mod home;
+pub mod language;
+pub mod mydata;
+pub mod person;
+pub mod progress;
+pub mod several;
 pub mod static_files;
 pub mod tokens;
 
@@ -14,6 +22,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::auth::cookies::{LANG_COOKIE, read};
 use crate::auth::guard::{Need, Routes};
+use crate::domain::roster::Role;
 use crate::error::AppError;
 
 /// Every page route, with its need.
@@ -36,6 +45,47 @@ pub fn routes(routes: Routes) -> Routes {
             Need::SignedIn,
             tokens::revoke,
         )
+        .add(M::POST, "/shares/new", Need::SignedIn, home::create)
+        .add(M::GET, "/share-target", Need::SignedIn, home::share_target)
+        .add(M::GET, "/shares/several", Need::SignedIn, several::show)
+        .add(M::POST, "/shares/several", Need::SignedIn, several::submit)
+        .add(M::GET, "/me/history", Need::SignedIn, history::show)
+        .add(M::GET, "/me/progress", Need::SignedIn, progress::show)
+        .add(M::GET, "/me/data", Need::SignedIn, mydata::show)
+        .add(M::GET, "/me/data.json", Need::SignedIn, mydata::json)
+        .add(M::GET, "/me/data.csv", Need::SignedIn, mydata::csv)
+        .add(M::GET, "/lang/{code}", Need::Public, language::switch)
+        .add(
+            M::GET,
+            "/manifest.webmanifest",
+            Need::Public,
+            static_files::manifest,
+        )
+        .add(M::GET, "/sw.js", Need::Public, static_files::service_worker)
+        // Unit heads: their subtree, checked inside; Culture: reports only.
+        .add(
+            M::GET,
+            "/exports",
+            Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs, Role::Culture]),
+            exports::index,
+        )
+        .add(
+            M::GET,
+            "/reports/annual",
+            Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs, Role::Culture]),
+            exports::annual,
+        )
+        .add(
+            M::GET,
+            "/reports/commendations",
+            Need::AnyRole(&[Role::HomeAffairs]),
+            exports::commendations,
+        )
+        // Unit heads see their subtree, Home Affairs and admins any unit: checked inside.
+        .add(M::GET, "/units", Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs]), dashboard::index)
+        .add(M::GET, "/units/{code}", Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs]), dashboard::show)
+        .add(M::GET, "/people/{staff_code}", Need::SignedIn, person::show)
+        .add(M::POST, "/people/{staff_code}/review", Need::AnyRole(&[Role::UnitHead]), person::review)
 }
 
 /// The interface language.

@@ -33,8 +33,134 @@ pub struct PersonTally {
 pub struct YearTally {
     /// The year's policy.
     pub policy: Option<Policy>,
+    /// Whether the year is closed (figures come from its frozen snapshot).
+    pub closed: bool,
     /// One row per person employed at any time in the period.
     pub rows: Vec<PersonTally>,
+}
+
+/// Whose figures to load.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// One person.
+    Person(&'a person::Model),
+    /// Everyone in a unit's subtree: `ids` of its units now, `path` of its root. For a closed
+    /// year, the subtree as it was when the year was closed.
+    Subtree {
+        /// The subtree's unit ids.
+        ids: &'a [i64],
+        /// The root unit's materialised path.
+        path: &'a str,
+    },
+    /// The whole province.
+    Everyone,
+}
+
+/// The year's figures for a scope: live from the counters, or frozen if the year is closed.
+pub async fn for_scope(db: &impl ConnectionTrait, year: i32, scope: Scope<'_>) -> Result<YearTally, DbErr> {
+    let policy_row = db::policy::row_for_year(db, year).await?;
+    if let Some(row) = policy_row.as_ref().filter(|p| p.closed_at.is_some()) {
+        return from_snapshot(db, row, scope).await;
+    }
+    let people = match scope {
+        Scope::Person(person) => vec![person.clone()],
+        Scope::Subtree { ids, .. } => db::people::in_units(db, ids).await?,
+        Scope::Everyone => everyone(db).await?,
+    };
+    for_people(db, year, people).await
+}
+
+/// A closed year's frozen figures.
+async fn from_snapshot(
+    db: &impl ConnectionTrait,
+    policy_row: &entity::evaluation_policy::Model,
+    scope: Scope<'_>,
+) -> Result<YearTally, DbErr> {
+    use entity::evaluation_snapshot as snap;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let policy = db::policy::to_policy(policy_row);
+    let mut query = snap::Entity::find().filter(snap::Column::Year.eq(policy_row.year));
+    query = match scope {
+        Scope::Person(person) => query.filter(snap::Column::PersonId.eq(person.id)),
+        Scope::Subtree { path, .. } => query.filter(snap::Column::UnitPath.starts_with(path)),
+        Scope::Everyone => query,
+    };
+    let mut rows: Vec<PersonTally> = query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| snapshot_row(&policy, s))
+        .collect();
+    sort_people(&mut rows);
+    Ok(YearTally {
+        policy: Some(policy),
+        closed: true,
+        rows,
+    })
+}
+
+fn snapshot_row(policy: &Policy, s: entity::evaluation_snapshot::Model) -> PersonTally {
+    let to_u32 = |v: i32| u32::try_from(v).unwrap_or(0);
+    let quarters = [s.q1, s.q2, s.q3, s.q4];
+    let by_quarter = quarters
+        .iter()
+        .zip(1u32..)
+        .map(|(accepted, quarter)| crate::tally::QuarterFigures {
+            year: policy.year,
+            quarter,
+            employed_days: 0,
+            accepted: to_u32(*accepted),
+            rejected: 0,
+            target: None,
+            met: None,
+        })
+        .collect();
+    let target = s.target.map(to_u32);
+    let figures = PersonFigures {
+        year: policy.year,
+        period: policy.period,
+        employed_days: 0,
+        accepted: to_u32(s.accepted),
+        rejected: to_u32(s.rejected),
+        target,
+        met: s.met,
+        percent: target.filter(|t| *t > 0).map(|t| to_u32(s.accepted) * 100 / t),
+        level_code: s.level.clone(),
+        level: s.level.clone(),
+        by_month: Vec::new(),
+        by_quarter,
+        by_unit: Vec::new(),
+    };
+    let now = s.created_at;
+    PersonTally {
+        person: person::Model {
+            id: s.person_id,
+            staff_code: s.staff_code,
+            sort_key: names::sort_key(&s.full_name),
+            full_name: s.full_name,
+            email: None,
+            unit_id: s.unit_id,
+            position: s.position,
+            employment_type: s.employment_type,
+            joined_on: None,
+            left_on: None,
+            active: true,
+            created_at: now,
+            updated_at: now,
+        },
+        unit: Some(unit::Model {
+            id: s.unit_id,
+            code: s.unit_code,
+            name: s.unit_name,
+            kind: String::new(),
+            parent_id: None,
+            path: s.unit_path,
+            active: true,
+            created_at: now,
+            updated_at: now,
+        }),
+        figures,
+    }
 }
 
 /// A person's employment span.
@@ -116,7 +242,11 @@ pub async fn for_people(
         })
         .collect();
     sort_people(&mut rows);
-    Ok(YearTally { policy, rows })
+    Ok(YearTally {
+        policy,
+        closed: false,
+        rows,
+    })
 }
 
 /// Vietnamese order: given name, then middle and family names; staff code breaks ties.

@@ -5,7 +5,9 @@
 //! transaction per request; see README "Durability").
 
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::db::shares::{InsertOutcome, NewShare, insert, insert_batch};
 
@@ -20,14 +22,39 @@ type Job = (NewShare, oneshot::Sender<Result<InsertOutcome, DbErr>>);
 #[derive(Clone)]
 pub struct ShareWriter {
     queue: mpsc::Sender<Job>,
+    stop: Arc<watch::Sender<bool>>,
+    finished: watch::Receiver<bool>,
 }
 
 impl ShareWriter {
     /// Starts the writer task over the pool.
     pub fn start(db: DatabaseConnection) -> Self {
         let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
-        tokio::spawn(run(db, receiver));
-        Self { queue }
+        let (stop, stop_seen) = watch::channel(false);
+        let (done, finished) = watch::channel(false);
+        tokio::spawn(async move {
+            run(db, receiver, stop_seen).await;
+            let _ = done.send(true);
+        });
+        Self {
+            queue,
+            stop: Arc::new(stop),
+            finished,
+        }
+    }
+
+    /// Stops taking submissions, commits every one already queued, and returns when the writer
+    /// is done (graceful shutdown: call before closing the pool). Later writes are refused as
+    /// unavailable.
+    pub async fn close(&self) {
+        let _ = self.stop.send(true);
+        let mut finished = self.finished.clone();
+        let _ = finished.wait_for(|done| *done).await;
+    }
+
+    /// Submissions waiting to be committed now.
+    pub fn queue_depth(&self) -> usize {
+        self.queue.max_capacity() - self.queue.capacity()
     }
 
     /// Stores one share and reports how it ended; a full queue is reported as unavailable.
@@ -43,9 +70,30 @@ impl ShareWriter {
 }
 
 /// Drains the queue: takes what is waiting (up to MAX_GROUP) and commits it as one transaction.
-async fn run(db: DatabaseConnection, mut receiver: mpsc::Receiver<Job>) {
+/// Once told to stop, it closes the queue and still commits everything already in it.
+async fn run(
+    db: DatabaseConnection,
+    mut receiver: mpsc::Receiver<Job>,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut group: Vec<Job> = Vec::with_capacity(MAX_GROUP);
-    while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
+    let mut stopping = false;
+    loop {
+        let received = if stopping {
+            receiver.recv_many(&mut group, MAX_GROUP).await
+        } else {
+            tokio::select! {
+                received = receiver.recv_many(&mut group, MAX_GROUP) => received,
+                _ = stop.wait_for(|stop| *stop) => {
+                    stopping = true;
+                    receiver.close();
+                    continue;
+                }
+            }
+        };
+        if received == 0 {
+            break;
+        }
         match commit_group(&db, &group).await {
             Ok(outcomes) => {
                 for ((_, reply), outcome) in group.drain(..).zip(outcomes) {

@@ -39,6 +39,7 @@ fn rand_suffix() -> String {
     hex::encode(bytes)
 }
 
+#[rustfmt::skip]
 fn matrix() -> Vec<Case> {
     let case = |method: Method,
                 pattern: &'static str,
@@ -57,6 +58,12 @@ fn matrix() -> Vec<Case> {
     vec![
         case(M::GET, "/healthz", "/healthz", "/healthz", None, [200; 7]),
         case(M::GET, "/readyz", "/readyz", "/readyz", None, [200; 7]),
+        // In-process requests have no peer address, so /metrics is refused (tests/app/metrics.rs
+        // checks the allowed addresses over a real socket).
+        case(M::GET, "/metrics", "/metrics", "/metrics", None, [404; 7]),
+        case(M::GET, "/api/v1/openapi.json", "/api/v1/openapi.json", "/api/v1/openapi.json", None, [200; 7]),
+        case(M::GET, "/api/docs", "/api/docs", "/api/docs", None, [200; 7]),
+        case(M::GET, "/api/docs/viewer.js", "/api/docs/viewer.js", "/api/docs/viewer.js", None, [200; 7]),
         case(
             M::GET,
             "/api/v1/me",
@@ -140,10 +147,10 @@ fn matrix() -> Vec<Case> {
         case(
             M::GET,
             "/api/v1/exports/evaluation",
-            "/api/v1/exports/evaluation?year=2026&format=json",
-            "/api/v1/exports/evaluation?year=2026&format=json",
+            "/api/v1/exports/evaluation?year=2026&format=json&unit=XMP",
+            "/api/v1/exports/evaluation?year=2026&format=json&unit=SNV",
             None,
-            [401, 403, 403, 403, 200, 403, 200],
+            [401, 403, 200, 403, 200, 403, 200],
         ),
         case(
             M::POST,
@@ -153,6 +160,17 @@ fn matrix() -> Vec<Case> {
             Some(|| json!({})),
             [401, 403, 403, 403, 403, 403, 200],
         ),
+        case(M::GET, "/units", "/units", "/units", None, [303, 403, 303, 303, 303, 403, 303]),
+        case(M::GET, "/units/{code}", "/units/XMP?year=2026", "/units/SNV?year=2026", None, [303, 403, 200, 403, 200, 403, 200]),
+        case(M::GET, "/people/{staff_code}", "/people/DB001?year=2026", "/people/DB003?year=2026", None, [303, 200, 200, 403, 200, 403, 200]),
+        case(M::POST, "/people/{staff_code}/review", "/people/DB001/review", "/people/DB003/review", None, [303, 403, 422, 422, 403, 403, 422]),
+        case(M::GET, "/api/v1/shares", "/api/v1/shares?staff_code=DB001&year=2026", "/api/v1/shares?staff_code=DB003&year=2026", None, [401, 200, 200, 403, 200, 403, 200]),
+        case(M::POST, "/api/v1/shares/{id}/review", "/api/v1/shares/999999/review", "/api/v1/shares/999999/review", Some(|| json!({"decision": "reject", "reason": "thử"})), [401, 403, 404, 404, 403, 403, 404]),
+        case(M::POST, "/api/v1/shares/review", "/api/v1/shares/review", "/api/v1/shares/review", Some(|| json!({"ids": [999999], "decision": "reject", "reason": "thử"})), [401, 403, 200, 200, 403, 403, 200]),
+        case(M::GET, "/api/v1/policies/{year}", "/api/v1/policies/2024", "/api/v1/policies/2024", None, [401, 404, 404, 404, 404, 404, 404]),
+        case(M::PUT, "/api/v1/policies/{year}", "/api/v1/policies/2026", "/api/v1/policies/2026", Some(|| json!({"target": 100})), [401, 403, 403, 403, 200, 403, 200]),
+        case(M::POST, "/api/v1/policies/{year}/close", "/api/v1/policies/2024/close", "/api/v1/policies/2024/close", Some(|| json!({})), [401, 403, 403, 403, 422, 403, 422]),
+        case(M::POST, "/api/v1/policies/{year}/reopen", "/api/v1/policies/2024/reopen", "/api/v1/policies/2024/reopen", Some(|| json!({})), [401, 403, 403, 403, 403, 403, 404]),
         case(
             M::GET,
             "/",
@@ -241,6 +259,26 @@ fn matrix() -> Vec<Case> {
             None,
             [303, 404, 404, 404, 404, 404, 404],
         ),
+        // Phone pages (issue 4): anonymous callers are sent to sign in; form posts without a body
+        // are refused by `PageForm` (422); the PWA files are public.
+        case(M::POST, "/shares/new", "/shares/new", "/shares/new", None, [303, 422, 422, 422, 422, 422, 422]),
+        case(M::GET, "/share-target", "/share-target?text=https%3A%2F%2Fdienbien.gov.vn%2Fa", "/share-target", None, [303, 200, 200, 200, 200, 200, 200]),
+        case(M::GET, "/shares/several", "/shares/several", "/shares/several", None, [303, 200, 200, 200, 200, 200, 200]),
+        case(M::POST, "/shares/several", "/shares/several", "/shares/several", None, [303, 422, 422, 422, 422, 422, 422]),
+        case(M::GET, "/me/history", "/me/history?year=2026&month=1", "/me/history", None, [303, 200, 200, 200, 200, 200, 200]),
+        case(M::GET, "/me/progress", "/me/progress", "/me/progress?year=2025", None, [303, 200, 200, 200, 200, 200, 200]),
+        case(M::GET, "/me/data", "/me/data", "/me/data", None, [303, 200, 200, 200, 200, 200, 200]),
+        case(M::GET, "/me/data.json", "/me/data.json", "/me/data.json", None, [303, 200, 200, 200, 200, 200, 200]),
+        case(M::GET, "/me/data.csv", "/me/data.csv", "/me/data.csv", None, [303, 200, 200, 200, 200, 200, 200]),
+        case(M::GET, "/lang/{code}", "/lang/en", "/lang/vi", None, [303; 7]),
+        case(M::GET, "/manifest.webmanifest", "/manifest.webmanifest", "/manifest.webmanifest", None, [200; 7]),
+        case(M::GET, "/sw.js", "/sw.js", "/sw.js", None, [200; 7]),
+        // Exports and reports: 2025 has no policy, so a shortlist that passes authorisation is 422.
+        case(M::GET, "/api/v1/reports/annual", "/api/v1/reports/annual?year=2026&unit=XMP", "/api/v1/reports/annual?year=2026&unit=SNV", None, [401, 403, 200, 403, 200, 200, 200]),
+        case(M::GET, "/api/v1/reports/commendations", "/api/v1/reports/commendations?year=2025", "/api/v1/reports/commendations?year=2025", None, [401, 403, 403, 403, 422, 403, 422]),
+        case(M::GET, "/exports", "/exports", "/exports", None, [303, 403, 200, 200, 200, 200, 200]),
+        case(M::GET, "/reports/annual", "/reports/annual?year=2026&unit=XMP", "/reports/annual?year=2026&unit=SNV", None, [303, 403, 200, 403, 200, 200, 200]),
+        case(M::GET, "/reports/commendations", "/reports/commendations?year=2025", "/reports/commendations?year=2025", None, [303, 403, 403, 403, 422, 403, 422]),
     ]
 }
 

@@ -155,17 +155,17 @@ impl TestApp {
 
     /// Sets a year's policy.
     pub async fn set_policy(&self, year: i32, target: u32) {
-        lantoa::db::policy::set(
-            &self.db,
-            &lantoa::db::policy::PolicyInput {
-                year,
-                target,
-                period_start: chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("date"),
-                period_end: chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("date"),
-            },
-        )
-        .await
-        .expect("policy");
+        let input = lantoa::service::policy::PolicyInput {
+            period_start: None,
+            period_end: None,
+            target,
+            month_target: None,
+            quarter_target: None,
+            levels: Vec::new(),
+        };
+        lantoa::service::policy::set(&self.db, &lantoa::db::audit::Actor::cli(), year, &input)
+            .await
+            .expect("policy");
     }
 
     /// Ends the test: closes the pool and drops a PostgreSQL database.
@@ -236,6 +236,11 @@ impl TestApp {
         let (s, v, _) = self
             .request(Method::POST, path, Some(token), Some(body), &[])
             .await;
+        (s, v)
+    }
+
+    pub async fn put_json(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        let (s, v, _) = self.request(Method::PUT, path, Some(token), Some(body), &[]).await;
         (s, v)
     }
 

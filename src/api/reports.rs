@@ -1,0 +1,169 @@
+//! `GET /api/v1/reports/annual`: the annual report on carrying out the directive, per unit, for
+//! Sở VHTTDL (Culture and Home Affairs: any scope; unit heads: their subtree), and
+//! `GET /api/v1/reports/commendations`: the commendation shortlist for Home Affairs. JSON or XLSX;
+//! every report is audited.
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::exports::{download, resolve_scope, stream_workbook};
+use super::json::{ApiQuery, check_year};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::domain::roster::Role;
+use crate::error::{AppError, AppResult};
+use crate::export::shortlist::Rule;
+use crate::export::{self, Format};
+use crate::service::export::{EvaluationPlan, annual_report, audit, shortlist};
+
+/// `?year=Y[&format=json|xlsx][&unit=CODE]`.
+#[derive(Debug, Deserialize)]
+pub struct ReportQuery {
+    /// The work year.
+    pub year: i32,
+    /// `json` (the default) or `xlsx`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Limit to a unit's subtree.
+    pub unit: Option<String>,
+}
+
+fn report_format(text: Option<&str>) -> AppResult<Format> {
+    match text.map_or(Ok(Format::Json), str::parse)? {
+        Format::Csv => Err(AppError::invalid(
+            "unsupported_format",
+            "Báo cáo có định dạng xlsx hoặc json.",
+        )),
+        other => Ok(other),
+    }
+}
+
+/// May see aggregate reports of the whole province.
+pub fn reads_province_reports(user: &CurrentUser) -> bool {
+    user.sees_everything() || user.has_role(Role::Culture)
+}
+
+fn xlsx_error(err: rust_xlsxwriter::XlsxError) -> AppError {
+    AppError::Internal(format!("xlsx: {err}"))
+}
+
+/// The annual report of a scope.
+#[utoipa::path(get, path = "/api/v1/reports/annual", tag = "exports", security(("bearer" = [])), params(("year" = i32, Query, description = "work year"), ("format" = Option<String>, Query, description = "`json` (default) or `xlsx`"), ("unit" = Option<String>, Query, description = "a unit's subtree (unit heads: required, within their scope)")), responses((status = 200, description = "`{year, closed, rows, total, top_sources}`: per unit headcount, participants and their share, shares by platform and source category, most shared sources, how many met the target (audited)"), (status = 403, description = "`forbidden`", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found` (unit)", body = crate::api::openapi::ErrorBody), (status = 422, description = "`invalid_year`, `invalid_query`, `unsupported_format`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable`", body = crate::api::openapi::ErrorBody)))]
+pub async fn annual(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<ReportQuery>,
+) -> AppResult<Response> {
+    let year = check_year(query.year)?;
+    let format = report_format(query.format.as_deref())?;
+    let scope = resolve_scope(
+        &state,
+        &user,
+        query.unit.as_deref(),
+        reads_province_reports(&user),
+    )
+    .await?;
+    let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
+    let report = annual_report(&state.db, &plan).await?;
+    audit(
+        &state.db,
+        &user.actor(),
+        "export.annual_report",
+        &plan,
+        format.as_str(),
+        None,
+    )
+    .await?;
+    Ok(match format {
+        Format::Xlsx => {
+            let header = plan.header(
+                &state.settings.organization_name,
+                state.clock.today(),
+                Some(user.person.full_name.clone()),
+            );
+            let workbook = export::report::workbook(&report, &header).map_err(xlsx_error)?;
+            let name = export::file_name("bao-cao-2241", year, plan.scope.unit_code(), format);
+            download(stream_workbook(workbook).into_response(), format, &name)
+        }
+        _ => Json(report).into_response(),
+    })
+}
+
+/// `?year=Y[&format=json|xlsx][&unit=CODE][&top_people=N][&top_units=N][&min_percent=P][&min_unit_people=M]`.
+#[derive(Debug, Deserialize)]
+pub struct ShortlistQuery {
+    /// The work year.
+    pub year: i32,
+    /// `json` (the default) or `xlsx`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Limit to a unit's subtree.
+    pub unit: Option<String>,
+    /// How many individuals.
+    pub top_people: Option<u32>,
+    /// How many units.
+    pub top_units: Option<u32>,
+    /// The least share of target an individual must reach, in percent.
+    pub min_percent: Option<u32>,
+    /// The least headcount of a listed unit.
+    pub min_unit_people: Option<u32>,
+}
+
+impl ShortlistQuery {
+    /// The rule asked for, defaults filled in.
+    pub fn rule(&self) -> Rule {
+        let d = Rule::default();
+        Rule {
+            top_people: self.top_people.unwrap_or(d.top_people),
+            top_units: self.top_units.unwrap_or(d.top_units),
+            min_percent: self.min_percent.unwrap_or(d.min_percent),
+            min_unit_people: self.min_unit_people.unwrap_or(d.min_unit_people),
+        }
+    }
+}
+
+/// The commendation shortlist of a scope, by the rule in the query.
+#[utoipa::path(get, path = "/api/v1/reports/commendations", tag = "exports", security(("bearer" = [])), params(("year" = i32, Query, description = "work year"), ("format" = Option<String>, Query, description = "`json` (default) or `xlsx`"), ("unit" = Option<String>, Query, description = "a unit's subtree"), ("top_people" = Option<u32>, Query, description = "individuals to list (default 20, at most 1,000)"), ("top_units" = Option<u32>, Query, description = "units to list (default 5, at most 200)"), ("min_percent" = Option<u32>, Query, description = "least share of target an individual must reach, percent (default 100)"), ("min_unit_people" = Option<u32>, Query, description = "least headcount of a listed unit (default 5)")), responses((status = 200, description = "`{year, closed, rule, people, units}` best first (audited)"), (status = 403, description = "`forbidden`", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found` (unit)", body = crate::api::openapi::ErrorBody), (status = 422, description = "`invalid_year`, `invalid_query`, `invalid_rule`, `no_policy`, `unsupported_format`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable`", body = crate::api::openapi::ErrorBody)))]
+pub async fn commendations(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<ShortlistQuery>,
+) -> AppResult<Response> {
+    let year = check_year(query.year)?;
+    let format = report_format(query.format.as_deref())?;
+    let rule = query.rule();
+    let scope = resolve_scope(
+        &state,
+        &user,
+        query.unit.as_deref(),
+        user.sees_everything(),
+    )
+    .await?;
+    let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
+    let list = shortlist(&state.db, &plan, rule).await?;
+    audit(
+        &state.db,
+        &user.actor(),
+        "export.commendations",
+        &plan,
+        format.as_str(),
+        Some(json!({"rule": rule})),
+    )
+    .await?;
+    Ok(match format {
+        Format::Xlsx => {
+            let header = plan.header(
+                &state.settings.organization_name,
+                state.clock.today(),
+                Some(user.person.full_name.clone()),
+            );
+            let workbook = export::shortlist::workbook(&list, &header).map_err(xlsx_error)?;
+            let name = export::file_name("khen-thuong", year, plan.scope.unit_code(), format);
+            download(stream_workbook(workbook).into_response(), format, &name)
+        }
+        _ => Json(list).into_response(),
+    })
+}
