@@ -11,6 +11,7 @@ mod bad_input;
 mod browser;
 mod cli;
 mod crash;
+mod dashboard;
 mod demo;
 mod exports;
 mod metrics;
