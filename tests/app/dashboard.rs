@@ -73,3 +73,32 @@ both_databases!(a_head_rejects_from_the_person_page_and_the_reason_shows, |app| 
     assert!(!html.contains("<script>alert"), "never as markup");
     app.finish().await
 });
+
+both_databases!(home_affairs_edits_and_closes_a_year_from_the_policy_page, |app| async move {
+    app.seed_roster(UNITS_CSV, ROSTER_CSV).await;
+    app.grant("DB003", "home_affairs", None).await;
+    let ha = app.token_for("DB003").await;
+    let form = |body: &str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/policies/2026")
+            .header(header::AUTHORIZATION, format!("Bearer {ha}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .expect("request")
+    };
+    let (status, html, _) = app.send(form("action=save&period_start=31%2F02%2F2026&period_end=31%2F12%2F2026&target=120")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.as_str().is_some_and(|h| h.contains("Ngày bắt đầu không hợp lệ")), "the form says what is wrong");
+    let (status, _, _) = app.send(form("action=save&period_start=15%2F12%2F2025&period_end=14%2F12%2F2026&target=120&levels=V%C6%B0%E1%BB%A3t%3A150")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let policy = lantoa::db::policy::for_year(&app.db, 2026).await.expect("db").expect("policy");
+    assert_eq!((policy.target, policy.period.start.to_string(), policy.levels[0].name.as_str()), (120, "2025-12-15".to_owned(), "Vượt"));
+    let (status, _, _) = app.send(form("action=close")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html, _) = app.send(form("action=reopen")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only admins reopen: {html}");
+    let (_, page_html) = page(&app, "/policies/2026", &ha).await;
+    assert!(page_html.contains("đã được chốt"), "the page shows the year is closed");
+    app.finish().await
+});
