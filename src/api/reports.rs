@@ -135,13 +135,7 @@ pub async fn commendations(
     let year = check_year(query.year)?;
     let format = report_format(query.format.as_deref())?;
     let rule = query.rule();
-    let scope = resolve_scope(
-        &state,
-        &user,
-        query.unit.as_deref(),
-        user.sees_everything(),
-    )
-    .await?;
+    let scope = resolve_scope(&state, &user, query.unit.as_deref(), user.sees_everything()).await?;
     let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
     let list = shortlist(&state.db, &plan, rule).await?;
     audit(

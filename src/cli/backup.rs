@@ -68,7 +68,12 @@ async fn check(path: &Path) -> Result<Checked, CliError> {
     let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(&mut conn)
         .await
-        .map_err(|e| CliError(format!("{} không phải cơ sở dữ liệu SQLite: {e}", path.display())))?;
+        .map_err(|e| {
+            CliError(format!(
+                "{} không phải cơ sở dữ liệu SQLite: {e}",
+                path.display()
+            ))
+        })?;
     if verdict != "ok" {
         return Err(CliError(format!(
             "{} bị hỏng (integrity_check: {verdict})",
@@ -76,9 +81,7 @@ async fn check(path: &Path) -> Result<Checked, CliError> {
         )));
     }
     let count = |table: &'static str| {
-        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM {table}"
-        )))
+        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
     };
     let shares = count("shares").fetch_one(&mut conn).await;
     let people = count("people").fetch_one(&mut conn).await;
@@ -184,7 +187,9 @@ pub async fn restore(settings: &Settings, backup: &Path, force: bool) -> CliResu
         if settings.is_sqlite() {
             err
         } else {
-            CliError(POSTGRES_ADVICE.replace("sao lưu bằng", "khôi phục từ bản sao lưu pg_dump bằng"))
+            CliError(
+                POSTGRES_ADVICE.replace("sao lưu bằng", "khôi phục từ bản sao lưu pg_dump bằng"),
+            )
         }
     })?;
     if !backup.is_file() {
@@ -206,7 +211,10 @@ pub async fn restore(settings: &Settings, backup: &Path, force: bool) -> CliResu
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
         let aside = with_suffix(&target, &format!(".before-restore-{stamp}"));
         std::fs::copy(&target, &aside).map_err(|e| {
-            CliError(format!("không giữ lại được bản hiện tại {}: {e}", aside.display()))
+            CliError(format!(
+                "không giữ lại được bản hiện tại {}: {e}",
+                aside.display()
+            ))
         })?;
         kept = Some(aside);
     }

@@ -94,9 +94,8 @@ impl Output {
                 let mut part = path.as_os_str().to_owned();
                 part.push(".part");
                 let part = PathBuf::from(part);
-                let file = std::fs::File::create(&part).map_err(|e| {
-                    CliError(format!("không tạo được tệp {}: {e}", part.display()))
-                })?;
+                let file = std::fs::File::create(&part)
+                    .map_err(|e| CliError(format!("không tạo được tệp {}: {e}", part.display())))?;
                 Ok(Self {
                     target: Some((part, path.to_owned())),
                     writer: Box::new(std::io::BufWriter::new(file)),
@@ -121,7 +120,10 @@ impl Output {
     fn finish(mut self) -> Result<Option<PathBuf>, CliError> {
         self.writer.flush()?;
         // Close the file before renaming it.
-        drop(std::mem::replace(&mut self.writer, Box::new(std::io::sink())));
+        drop(std::mem::replace(
+            &mut self.writer,
+            Box::new(std::io::sink()),
+        ));
         match self.target.take() {
             Some((part, path)) => {
                 std::fs::rename(&part, &path)?;
@@ -141,7 +143,10 @@ impl Drop for Output {
     }
 }
 
-async fn scope(db: &sea_orm::DatabaseConnection, unit: Option<&str>) -> Result<ExportScope, CliError> {
+async fn scope(
+    db: &sea_orm::DatabaseConnection,
+    unit: Option<&str>,
+) -> Result<ExportScope, CliError> {
     match unit {
         Some(code) => db::units::by_code(db, code)
             .await?
@@ -174,21 +179,37 @@ pub async fn run(settings: &Settings, command: ExportCommand) -> CliResult {
             unit,
             output,
         } => {
-            let format: Format = format.parse().map_err(|e: crate::error::AppError| CliError(e.message()))?;
+            let format: Format = format
+                .parse()
+                .map_err(|e: crate::error::AppError| CliError(e.message()))?;
             let db = open_database(settings).await?;
-            let plan = EvaluationPlan::prepare(&db, year, scope(&db, unit.as_deref()).await?).await?;
-            audit(&db, &Actor::cli(), "export.evaluation", &plan, format.as_str(), None).await?;
+            let plan =
+                EvaluationPlan::prepare(&db, year, scope(&db, unit.as_deref()).await?).await?;
+            audit(
+                &db,
+                &Actor::cli(),
+                "export.evaluation",
+                &plan,
+                format.as_str(),
+                None,
+            )
+            .await?;
             let people = plan.people;
             let mut out = Output::open(output.as_deref(), format == Format::Xlsx)?;
             match format {
                 Format::Xlsx => {
                     let header = plan.header(&settings.organization_name, today(), None);
-                    let workbook = xlsx(&db, &plan, header).await.map_err(|e| CliError(e.to_string()))?;
+                    let workbook = xlsx(&db, &plan, header)
+                        .await
+                        .map_err(|e| CliError(e.to_string()))?;
                     export::evaluation::save(workbook, &mut out.writer)?;
                 }
                 Format::Csv | Format::Json => {
-                    let mut text = TextExport::new(plan, format).map_err(|e| CliError(e.to_string()))?;
-                    while let Some(bytes) = text.next(&db).await.map_err(|e| CliError(e.to_string()))? {
+                    let mut text =
+                        TextExport::new(plan, format).map_err(|e| CliError(e.to_string()))?;
+                    while let Some(bytes) =
+                        text.next(&db).await.map_err(|e| CliError(e.to_string()))?
+                    {
                         out.writer.write_all(&bytes)?;
                     }
                 }
@@ -203,9 +224,18 @@ pub async fn run(settings: &Settings, command: ExportCommand) -> CliResult {
         } => {
             let format = report_format(&format)?;
             let db = open_database(settings).await?;
-            let plan = EvaluationPlan::prepare(&db, year, scope(&db, unit.as_deref()).await?).await?;
+            let plan =
+                EvaluationPlan::prepare(&db, year, scope(&db, unit.as_deref()).await?).await?;
             let report = annual_report(&db, &plan).await?;
-            audit(&db, &Actor::cli(), "export.annual_report", &plan, format.as_str(), None).await?;
+            audit(
+                &db,
+                &Actor::cli(),
+                "export.annual_report",
+                &plan,
+                format.as_str(),
+                None,
+            )
+            .await?;
             let mut out = Output::open(output.as_deref(), format == Format::Xlsx)?;
             if format == Format::Xlsx {
                 let header = plan.header(&settings.organization_name, today(), None);
@@ -215,7 +245,10 @@ pub async fn run(settings: &Settings, command: ExportCommand) -> CliResult {
                 serde_json::to_writer_pretty(&mut out.writer, &report)?;
                 out.writer.write_all(b"\n")?;
             }
-            written(out.finish()?, &format!("báo cáo {} đơn vị", report.rows.len()));
+            written(
+                out.finish()?,
+                &format!("báo cáo {} đơn vị", report.rows.len()),
+            );
         }
         ExportCommand::Commendations {
             year,
@@ -235,8 +268,11 @@ pub async fn run(settings: &Settings, command: ExportCommand) -> CliResult {
                 min_unit_people,
             };
             let db = open_database(settings).await?;
-            let plan = EvaluationPlan::prepare(&db, year, scope(&db, unit.as_deref()).await?).await?;
-            let list = shortlist(&db, &plan, rule).await.map_err(|e| CliError(e.message()))?;
+            let plan =
+                EvaluationPlan::prepare(&db, year, scope(&db, unit.as_deref()).await?).await?;
+            let list = shortlist(&db, &plan, rule)
+                .await
+                .map_err(|e| CliError(e.message()))?;
             audit(
                 &db,
                 &Actor::cli(),
@@ -257,7 +293,11 @@ pub async fn run(settings: &Settings, command: ExportCommand) -> CliResult {
             }
             written(
                 out.finish()?,
-                &format!("{} cá nhân, {} tập thể", list.people.len(), list.units.len()),
+                &format!(
+                    "{} cá nhân, {} tập thể",
+                    list.people.len(),
+                    list.units.len()
+                ),
             );
         }
     }

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod policy;
+pub mod purge;
 pub mod role;
 pub mod serve;
 pub mod token;
@@ -96,6 +97,12 @@ pub enum Command {
         /// Where to write the copy (must not exist yet).
         file: PathBuf,
     },
+    /// Delete personal data older than LANTOA_RETENTION_DAYS (run daily).
+    Purge {
+        /// Only count what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Put a backup made by `lantoa backup` in place of the SQLite database (stop the server first).
     Restore {
         /// Restore even if the database looks open by another process.
@@ -146,6 +153,7 @@ pub async fn run(cli: Cli, settings: Settings) -> CliResult {
         Command::Token(command) => token::run(&settings, command).await,
         Command::Export(command) => export::run(&settings, command).await,
         Command::Backup { file } => backup::backup(&settings, &file).await,
+        Command::Purge { dry_run } => purge::run(&settings, dry_run).await,
         Command::Restore { force, file } => backup::restore(&settings, &file, force).await,
     }
 }

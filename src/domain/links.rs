@@ -111,11 +111,7 @@ fn trim_tail(candidate: &str) -> &str {
 
 fn bare(text: &str) -> Vec<String> {
     text.split(is_stop)
-        .map(|word| {
-            trim_tail(word.trim_start_matches(|c: char| {
-                matches!(c, '(' | '[' | '{' | '\'' | '’' | '‘')
-            }))
-        })
+        .map(|word| trim_tail(word.trim_start_matches(['(', '[', '{', '\'', '’', '‘'])))
         .filter(|word| looks_like_address(word))
         .map(str::to_owned)
         .take(MAX_LINKS)
@@ -139,10 +135,7 @@ fn looks_like_address(word: &str) -> bool {
     let labels: Vec<&str> = host.split('.').collect();
     labels.len() >= 2
         && labels.iter().all(|label| {
-            !label.is_empty()
-                && label
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-')
+            !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-')
         })
         && labels
             .last()
@@ -236,7 +229,13 @@ mod tests {
         assert!(extract(&long).len() <= MAX_LINKS);
         let many: String = (0..500).map(|i| format!("https://a.vn/{i} ")).collect();
         assert_eq!(extract(&many).len(), MAX_LINKS);
-        for text in ["http://ñ", "https://…", "ttps://a", "http://)", "((((https://a.vn)"] {
+        for text in [
+            "http://ñ",
+            "https://…",
+            "ttps://a",
+            "http://)",
+            "((((https://a.vn)",
+        ] {
             let _ = extract(text);
         }
     }

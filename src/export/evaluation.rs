@@ -94,7 +94,8 @@ impl EvaluationCsv {
     /// The bytes written since the last call.
     pub fn take(&mut self) -> Result<Vec<u8>, csv::Error> {
         let full = std::mem::replace(&mut self.out, csv_writer(Vec::new()));
-        full.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+        full.into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))
     }
 }
 
@@ -234,7 +235,7 @@ impl EvaluationXlsx {
             ws.write_string_with_format(header_row, i, title, &styles.header)?;
         }
         ws.set_freeze_panes(header_row + 1, 0)?;
-        form::page_setup(ws, header_row)?;
+        form::page_setup(ws, Some(header_row), true)?;
         Ok(Self {
             workbook,
             styles,
@@ -405,7 +406,14 @@ mod tests {
             rejected: 1,
             target,
             met: target.map(|t| accepted >= t),
-            level: target.map(|t| if accepted >= t { "Đạt" } else { "Chưa đạt" }.into()),
+            level: target.map(|t| {
+                if accepted >= t {
+                    "Đạt"
+                } else {
+                    "Chưa đạt"
+                }
+                .into()
+            }),
             quarters: [accepted, 0, 0, 0],
             unit_id,
         }

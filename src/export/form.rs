@@ -42,6 +42,8 @@ pub struct Styles {
     pub center: Format,
     /// Table integer.
     pub number: Format,
+    /// Table number with one decimal.
+    pub decimal: Format,
     /// Table percentage (the value is a fraction).
     pub percent: Format,
     /// A group row (a unit's name above its people).
@@ -98,9 +100,10 @@ impl Styles {
                 .set_text_wrap()
                 .set_align(FormatAlign::Center)
                 .set_background_color(Color::RGB(HEADER_FILL)),
-            text: cell.clone().set_text_wrap(),
+            text: cell.clone(),
             center: cell.clone().set_align(FormatAlign::Center),
             number: cell.clone().set_num_format("#,##0"),
+            decimal: cell.clone().set_num_format("#,##0.0"),
             percent: cell.clone().set_num_format("0.0%"),
             group: cell
                 .clone()
@@ -251,14 +254,23 @@ pub fn signatures(
     Ok(name_row + 1)
 }
 
-/// Landscape A4, one page wide, the table header repeated on every page, page numbers below.
-pub fn page_setup(ws: &mut Worksheet, header_row: u32) -> Result<(), XlsxError> {
-    ws.set_landscape();
+/// A4 (landscape for wide tables), one page wide, the table header repeated on every page, page
+/// numbers below.
+pub fn page_setup(
+    ws: &mut Worksheet,
+    header_row: Option<u32>,
+    landscape: bool,
+) -> Result<(), XlsxError> {
+    if landscape {
+        ws.set_landscape();
+    }
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_print_center_horizontally(true);
     ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
     ws.set_footer("&CTrang &P/&N");
-    ws.set_repeat_rows(header_row, header_row)?;
+    if let Some(row) = header_row {
+        ws.set_repeat_rows(row, row)?;
+    }
     Ok(())
 }

@@ -109,9 +109,9 @@ impl EvaluationRow {
 
     /// `accepted × 100 ÷ target`, rounded down; `None` without a target or with a target of 0.
     pub fn percent(&self) -> Option<u32> {
-        self.target
-            .filter(|&t| t > 0)
-            .map(|t| u32::try_from(u64::from(self.accepted) * 100 / u64::from(t)).unwrap_or(u32::MAX))
+        self.target.filter(|&t| t > 0).map(|t| {
+            u32::try_from(u64::from(self.accepted) * 100 / u64::from(t)).unwrap_or(u32::MAX)
+        })
     }
 }
 
@@ -173,7 +173,7 @@ pub fn number_vi(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(ch);
@@ -188,7 +188,8 @@ pub fn decimal_vi(value: f64) -> String {
 
 /// A percentage the Vietnamese way: `66,7 %`; empty when there is none.
 pub fn percent_vi(p: Option<f64>) -> String {
-    p.map(|p| format!("{} %", decimal_vi(p))).unwrap_or_default()
+    p.map(|p| format!("{} %", decimal_vi(p)))
+        .unwrap_or_default()
 }
 
 /// "Ngày 26 tháng 11 năm 2025", as it starts a line.

@@ -234,6 +234,11 @@ impl ReportBuilder {
         if let Some(slot) = acc.categories.get_mut(c) {
             *slot += shares;
         }
+        // `www.` and `m.` name the same site (as in source verification).
+        let host = host
+            .strip_prefix("www.")
+            .or_else(|| host.strip_prefix("m."))
+            .unwrap_or(host);
         *acc.sources
             .entry((host.to_owned(), label.map(str::to_owned)))
             .or_default() += shares;
@@ -334,7 +339,7 @@ pub fn workbook(report: &AnnualReport, header: &FormHeader) -> Result<Workbook, 
     );
     let ws = workbook.add_worksheet();
     ws.set_name(format!("Báo cáo {}", report.year))?;
-    let widths = [5.0, 34.0, 11.0, 10.0, 9.0, 10.0];
+    let widths = [5.0, 44.0, 11.0, 10.0, 9.0, 10.0];
     for (c, w) in (0u16..).zip(widths) {
         ws.set_column_width(c, w)?;
     }
@@ -397,7 +402,7 @@ pub fn workbook(report: &AnnualReport, header: &FormHeader) -> Result<Workbook, 
     ws.write_string_with_format(h2, LAST_COL, "Tỷ lệ", &s.header)?;
     ws.set_row_height(h2, 48)?;
     ws.set_freeze_panes(h2 + 1, 2)?;
-    form::page_setup(ws, h2)?;
+    form::page_setup(ws, Some(h2), true)?;
     ws.set_repeat_rows(h1, h2)?;
 
     let mut row = h2 + 1;
@@ -419,7 +424,7 @@ pub fn workbook(report: &AnnualReport, header: &FormHeader) -> Result<Workbook, 
 
     let ws = workbook.add_worksheet();
     ws.set_name("Nguồn chia sẻ nhiều nhất")?;
-    for (c, w) in (0u16..).zip([5.0, 34.0, 30.0, 40.0, 12.0]) {
+    for (c, w) in (0u16..).zip([5.0, 40.0, 26.0, 40.0, 10.0]) {
         ws.set_column_width(c, w)?;
     }
     ws.merge_range(
@@ -427,7 +432,10 @@ pub fn workbook(report: &AnnualReport, header: &FormHeader) -> Result<Workbook, 
         0,
         0,
         4,
-        &format!("NGUỒN THÔNG TIN ĐƯỢC CHIA SẺ NHIỀU NHẤT NĂM {}", report.year),
+        &format!(
+            "NGUỒN THÔNG TIN ĐƯỢC CHIA SẺ NHIỀU NHẤT NĂM {}",
+            report.year
+        ),
         &s.title,
     )?;
     let titles = ["STT", "Đơn vị", "Nguồn", "Tên nguồn", "Số lượt"];
@@ -435,10 +443,15 @@ pub fn workbook(report: &AnnualReport, header: &FormHeader) -> Result<Workbook, 
         ws.write_string_with_format(2, c, t, &s.header)?;
     }
     ws.set_freeze_panes(3, 0)?;
+    form::page_setup(ws, Some(2), false)?;
     let mut row = 3;
     let scope = header.scope_label();
-    let blocks = std::iter::once((scope.as_str(), &report.top_sources))
-        .chain(report.rows.iter().map(|r| (r.unit_name.as_str(), &r.top_sources)));
+    let blocks = std::iter::once((scope.as_str(), &report.top_sources)).chain(
+        report
+            .rows
+            .iter()
+            .map(|r| (r.unit_name.as_str(), &r.top_sources)),
+    );
     for (unit, sources) in blocks {
         for (stt, src) in (1u32..).zip(sources) {
             ws.write_number_with_format(row, 0, stt, &s.center)?;
@@ -472,28 +485,61 @@ mod tests {
         b.add_person(1, 0, Some(false));
         b.add_person(2, 1, Some(false));
         b.add_person(99, 5, Some(true));
-        b.add_shares(1, "facebook", Some("press"), "baodienbienphu.vn", Some("Báo Điện Biên Phủ"), 2);
+        b.add_shares(
+            1,
+            "facebook",
+            Some("press"),
+            "baodienbienphu.vn",
+            Some("Báo Điện Biên Phủ"),
+            2,
+        );
         b.add_shares(1, "zalo", Some("government"), "dienbien.gov.vn", None, 1);
         b.add_shares(2, "tiktok", None, "vtv.vn", None, 1);
-        b.add_shares(2, "myspace", Some("nonsense"), "vtv.vn", None, 1);
+        b.add_shares(2, "myspace", Some("nonsense"), "www.vtv.vn", None, 1);
         let r = b.finish(2026, false);
-        assert_eq!(r.rows.len(), 2, "a unit with nobody and nothing is left out");
+        assert_eq!(
+            r.rows.len(),
+            2,
+            "a unit with nobody and nothing is left out"
+        );
         let a = &r.rows[0];
-        assert_eq!((a.headcount, a.participants, a.met, a.with_target), (2, 1, 1, 2));
+        assert_eq!(
+            (a.headcount, a.participants, a.met, a.with_target),
+            (2, 1, 1, 2)
+        );
         assert_eq!(a.participation_percent, Some(50.0));
         assert_eq!(a.shares, 3);
         assert_eq!(a.platform(Platform::Facebook), 2);
         assert_eq!(a.category(Some(Category::Press)), 2);
         assert_eq!(a.top_sources[0].host, "baodienbienphu.vn");
         let b_row = &r.rows[1];
-        assert_eq!(b_row.platform(Platform::Other), 1, "unknown platform counts as other");
-        assert_eq!(b_row.category(None), 2, "no or unknown category counts as other");
+        assert_eq!(
+            b_row.platform(Platform::Other),
+            1,
+            "unknown platform counts as other"
+        );
+        assert_eq!(
+            b_row.category(None),
+            2,
+            "no or unknown category counts as other"
+        );
         assert_eq!(b_row.met_percent, Some(0.0));
-        assert_eq!(r.total.headcount, 3, "people of unknown units are not counted");
+        assert_eq!(b_row.top_sources.len(), 1, "www.vtv.vn is vtv.vn");
+        assert_eq!(
+            r.total.headcount, 3,
+            "people of unknown units are not counted"
+        );
         assert_eq!(r.total.shares, 5);
         assert_eq!(r.total.by_platform.values().sum::<u64>(), 5);
         assert_eq!(r.total.by_category.values().sum::<u64>(), 5);
-        assert_eq!(r.top_sources[0], SourceCount { host: "baodienbienphu.vn".into(), label: Some("Báo Điện Biên Phủ".into()), shares: 2 });
+        assert_eq!(
+            r.top_sources[0],
+            SourceCount {
+                host: "baodienbienphu.vn".into(),
+                label: Some("Báo Điện Biên Phủ".into()),
+                shares: 2
+            }
+        );
     }
 
     #[test]
@@ -506,6 +552,9 @@ mod tests {
         let r = b.finish(2026, false);
         assert_eq!(r.rows[0].participation_percent, Some(66.7));
         assert_eq!(r.rows[0].met_percent, None, "no policy, no targets");
-        assert_eq!(r.rows[1].participation_percent, None, "shares but no people now");
+        assert_eq!(
+            r.rows[1].participation_percent, None,
+            "shares but no people now"
+        );
     }
 }

@@ -316,8 +316,8 @@ impl ShortlistBuilder {
         units.sort_by(|(ga, a), (gb, b)| {
             let met = (u64::from(b.met) * u64::from(a.headcount))
                 .cmp(&(u64::from(a.met) * u64::from(b.headcount)));
-            let per_person = (b.accepted * u64::from(a.headcount))
-                .cmp(&(a.accepted * u64::from(b.headcount)));
+            let per_person =
+                (b.accepted * u64::from(a.headcount)).cmp(&(a.accepted * u64::from(b.headcount)));
             met.then(per_person)
                 .then_with(|| ga.name.cmp(&gb.name))
                 .then_with(|| ga.code.cmp(&gb.code))
@@ -352,7 +352,7 @@ pub fn workbook(list: &Shortlist, header: &FormHeader) -> Result<Workbook, XlsxE
     let mut workbook = Workbook::new();
     let ws = workbook.add_worksheet();
     ws.set_name(format!("Đề xuất khen thưởng {}", list.year))?;
-    for (c, w) in (0u16..).zip([6.0, 12.0, 26.0, 32.0, 20.0, 10.0, 10.0, 12.0, 12.0]) {
+    for (c, w) in (0u16..).zip([6.0, 12.0, 26.0, 44.0, 20.0, 10.0, 10.0, 12.0, 12.0]) {
         ws.set_column_width(c, w)?;
     }
     let last = 8;
@@ -393,6 +393,7 @@ pub fn workbook(list: &Shortlist, header: &FormHeader) -> Result<Workbook, XlsxE
         "Tỷ lệ hoàn thành",
         "Mức",
     ];
+    ws.set_row_height(row, 32)?;
     for (c, t) in (0u16..).zip(titles) {
         ws.write_string_with_format(row, c, t, &s.header)?;
     }
@@ -423,6 +424,7 @@ pub fn workbook(list: &Shortlist, header: &FormHeader) -> Result<Workbook, XlsxE
         "Tổng lượt được tính",
         "Bình quân/người",
     ];
+    ws.set_row_height(row, 32)?;
     for (c, t) in (0u16..).zip(titles) {
         ws.write_string_with_format(row, c, t, &s.header)?;
     }
@@ -437,10 +439,10 @@ pub fn workbook(list: &Shortlist, header: &FormHeader) -> Result<Workbook, XlsxE
         ws.write_number_with_format(row, 6, u.met_percent / 100.0, &s.percent)?;
         #[allow(clippy::cast_precision_loss)]
         ws.write_number_with_format(row, 7, u.accepted as f64, &s.number)?;
-        ws.write_number_with_format(row, 8, u.accepted_per_person, &s.number)?;
+        ws.write_number_with_format(row, 8, u.accepted_per_person, &s.decimal)?;
         row += 1;
     }
-    form::page_setup(ws, 0)?;
+    form::page_setup(ws, None, true)?;
     form::signatures(ws, &s, header, row + 1, (1, 2), (5, last))?;
     Ok(workbook)
 }
@@ -450,7 +452,13 @@ mod tests {
     use super::*;
     use crate::domain::names::sort_key;
 
-    fn person(code: &str, name: &str, unit: i64, accepted: u32, target: Option<u32>) -> EvaluationRow {
+    fn person(
+        code: &str,
+        name: &str,
+        unit: i64,
+        accepted: u32,
+        target: Option<u32>,
+    ) -> EvaluationRow {
         EvaluationRow {
             staff_code: code.into(),
             full_name: name.into(),
@@ -497,16 +505,35 @@ mod tests {
             person("F", "Mùa Páo", 3, 500, None),
             person("G", "Cà Văn Giang", 3, 5, Some(0)),
         ];
-        let rule = Rule { top_people: 3, ..Rule::default() };
+        let rule = Rule {
+            top_people: 3,
+            ..Rule::default()
+        };
         let list = build(rule, &people);
         let codes: Vec<&str> = list.people.iter().map(|p| p.staff_code.as_str()).collect();
         // C 300 %; then A and D at 150 % with 150 shares (Bình after An: D first); B 150 % with 75.
         assert_eq!(codes, ["C", "D", "A"]);
         assert_eq!(list.people[0].percent, 300.0);
         assert_eq!(list.people[2].rank, 3);
-        let all = build(Rule { top_people: 100, ..Rule::default() }, &people);
-        assert_eq!(all.people.len(), 4, "below the minimum, without a target or a 0 target: out");
-        let none = build(Rule { top_people: 0, ..Rule::default() }, &people);
+        let all = build(
+            Rule {
+                top_people: 100,
+                ..Rule::default()
+            },
+            &people,
+        );
+        assert_eq!(
+            all.people.len(),
+            4,
+            "below the minimum, without a target or a 0 target: out"
+        );
+        let none = build(
+            Rule {
+                top_people: 0,
+                ..Rule::default()
+            },
+            &people,
+        );
         assert!(none.people.is_empty());
     }
 
@@ -514,7 +541,13 @@ mod tests {
     fn units_rank_by_share_of_people_who_met_the_target() {
         let mut people = Vec::new();
         for i in 0..5 {
-            people.push(person(&format!("1-{i}"), "A", 1, if i < 4 { 10 } else { 0 }, Some(10)));
+            people.push(person(
+                &format!("1-{i}"),
+                "A",
+                1,
+                if i < 4 { 10 } else { 0 },
+                Some(10),
+            ));
             people.push(person(&format!("2-{i}"), "B", 2, 20, Some(10)));
         }
         for i in 0..3 {
@@ -525,16 +558,41 @@ mod tests {
         assert_eq!(codes, ["U2", "U1"], "U3 has fewer than 5 people");
         assert_eq!((list.units[1].met, list.units[1].met_percent), (4, 80.0));
         assert_eq!(list.units[0].accepted_per_person, 20.0);
-        let small = build(Rule { min_unit_people: 3, top_units: 2, ..Rule::default() }, &people);
+        let small = build(
+            Rule {
+                min_unit_people: 3,
+                top_units: 2,
+                ..Rule::default()
+            },
+            &people,
+        );
         let codes: Vec<&str> = small.units.iter().map(|u| u.unit_code.as_str()).collect();
-        assert_eq!(codes, ["U2", "U3"], "equal share met: more shares per person first… then name");
+        assert_eq!(
+            codes,
+            ["U2", "U3"],
+            "equal share met: more shares per person first… then name"
+        );
     }
 
     #[test]
     fn rules_are_bounded() {
         assert!(Rule::default().check().is_ok());
-        assert!(Rule { top_people: 1001, ..Rule::default() }.check().is_err());
-        assert!(Rule { min_unit_people: 0, ..Rule::default() }.check().is_err());
+        assert!(
+            Rule {
+                top_people: 1001,
+                ..Rule::default()
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            Rule {
+                min_unit_people: 0,
+                ..Rule::default()
+            }
+            .check()
+            .is_err()
+        );
         assert!(Rule::default().describe_vi().contains("100%"));
     }
 }

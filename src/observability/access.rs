@@ -115,7 +115,10 @@ mod tests {
         assert!(!list.allows(ip("fe80::1")));
         let all = AddressList::parse("0.0.0.0/0").expect("parses");
         assert!(all.allows(ip("203.0.113.9")));
-        assert!(!all.allows(ip("2001:db8::1")), "a v4 network never holds v6");
+        assert!(
+            !all.allows(ip("2001:db8::1")),
+            "a v4 network never holds v6"
+        );
     }
 
     #[test]

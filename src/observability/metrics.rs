@@ -192,7 +192,9 @@ impl Metrics {
     /// Renders everything in the OpenMetrics text format, reading the pool's gauges now.
     pub fn render(&self, state: &AppState) -> String {
         let (size, idle) = pool_use(&state.db);
-        self.pool.get_or_create(&PoolLabels { state: "idle" }).set(idle);
+        self.pool
+            .get_or_create(&PoolLabels { state: "idle" })
+            .set(idle);
         self.pool
             .get_or_create(&PoolLabels { state: "in_use" })
             .set(size.saturating_sub(idle));
@@ -247,8 +249,8 @@ fn forwarded(request: &Request) -> bool {
 /// `GET /metrics`: the Prometheus text, only to the addresses in `LANTOA_METRICS_ALLOW` and
 /// never through a proxy (anything with forwarding headers); everyone else gets a 404.
 pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
-    let allowed = !forwarded(&request)
-        && peer(&request).is_some_and(|ip| state.metrics_allow.allows(ip));
+    let allowed =
+        !forwarded(&request) && peer(&request).is_some_and(|ip| state.metrics_allow.allows(ip));
     if !allowed {
         return AppError::NotFound("đường dẫn này").into_response();
     }

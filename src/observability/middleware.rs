@@ -23,6 +23,31 @@ fn is_api(path: &str) -> bool {
     path.starts_with("/api/") || path == "/healthz" || path == "/readyz" || path == "/metrics"
 }
 
+/// A request holding one of the server's permits.
+struct InFlight<'a> {
+    metrics: &'a crate::observability::Metrics,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl<'a> InFlight<'a> {
+    fn enter(
+        metrics: &'a crate::observability::Metrics,
+        permit: tokio::sync::OwnedSemaphorePermit,
+    ) -> Self {
+        metrics.in_flight(1);
+        Self {
+            metrics,
+            _permit: permit,
+        }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.metrics.in_flight(-1);
+    }
+}
+
 /// Applies the concurrency limit, records the request's metrics, and normalises errors.
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -39,11 +64,9 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     } else {
         match state.in_flight.clone().try_acquire_owned() {
             Ok(permit) => {
-                state.metrics.in_flight(1);
-                let response = next.run(request).await;
-                state.metrics.in_flight(-1);
-                drop(permit);
-                response
+                // Released (and counted out) even when the client goes away mid-request.
+                let _held = InFlight::enter(&state.metrics, permit);
+                next.run(request).await
             }
             Err(_) => {
                 state.metrics.shed();

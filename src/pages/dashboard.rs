@@ -211,6 +211,8 @@ struct DashboardPage<'a> {
     behind_only: bool,
     q: &'a str,
     today: String,
+    /// The annual report's deadline, as 30 November approaches.
+    reminder: Option<crate::export::reminder::Reminder>,
 }
 
 /// `/units`: a unit head's own unit (Home Affairs and admins: the province).
@@ -263,6 +265,7 @@ pub async fn show(
         behind_only: query.behind.is_some(),
         q: query.q.as_deref().unwrap_or(""),
         today: crate::domain::time::format_vi(today),
+        reminder: crate::export::reminder::due(today),
     }))
 }
 

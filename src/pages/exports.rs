@@ -19,8 +19,12 @@ use crate::domain::time::format_vi;
 use crate::export::reminder::{Reminder, due};
 use crate::export::report::{AnnualReport, ReportRow, SourceCount, category_columns};
 use crate::export::shortlist::{Rule, Shortlist};
-use crate::export::{FormHeader, date_line_capitalised, number_vi as number, percent_vi as percent};
-use crate::service::export::{EvaluationPlan, ExportScope, UnitTree, annual_report, audit, shortlist};
+use crate::export::{
+    FormHeader, date_line_capitalised, number_vi as number, percent_vi as percent,
+};
+use crate::service::export::{
+    EvaluationPlan, ExportScope, UnitTree, annual_report, audit, shortlist,
+};
 use crate::verify::Platform;
 
 /// A unit in a drop-down, indented by depth.
@@ -34,7 +38,12 @@ pub struct UnitOption {
 }
 
 /// The units a caller may pick, in the tree's order; `all` when they may pick any.
-fn unit_options(tree: &UnitTree, user: &CurrentUser, all: bool, selected: Option<&str>) -> Vec<UnitOption> {
+fn unit_options(
+    tree: &UnitTree,
+    user: &CurrentUser,
+    all: bool,
+    selected: Option<&str>,
+) -> Vec<UnitOption> {
     let scopes = user.head_scopes();
     tree.in_scope(&ExportScope::Province)
         .filter(|u| all || scopes.iter().any(|s| u.path.starts_with(s)))
@@ -125,7 +134,11 @@ fn line(stt: String, r: &ReportRow) -> LineView {
         number(r.shares),
     ];
     cells.extend(Platform::ALL.iter().map(|p| number(r.platform(*p))));
-    cells.extend(category_columns().iter().map(|(c, _)| number(r.category(*c))));
+    cells.extend(
+        category_columns()
+            .iter()
+            .map(|(c, _)| number(r.category(*c))),
+    );
     cells.push(number(u64::from(r.met)));
     cells.push(percent(r.met_percent));
     LineView {
@@ -191,17 +204,32 @@ pub async fn annual(
     let province = reads_province_reports(&user);
     let tree = UnitTree::load(&state.db).await?;
     // A unit head without a unit given sees their own unit.
-    let unit = query.unit.clone().filter(|u| !u.trim().is_empty()).or_else(|| {
-        (!province)
-            .then(|| user.head_scopes().first().map(|p| p.to_string()))
-            .flatten()
-            .and_then(|path| tree.in_scope(&ExportScope::Province).find(|u| u.path == path))
-            .map(|u| u.code.clone())
-    });
+    let unit = query
+        .unit
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+        .or_else(|| {
+            (!province)
+                .then(|| user.head_scopes().first().map(|p| p.to_string()))
+                .flatten()
+                .and_then(|path| {
+                    tree.in_scope(&ExportScope::Province)
+                        .find(|u| u.path == path)
+                })
+                .map(|u| u.code.clone())
+        });
     let scope = resolve_scope(&state, &user, unit.as_deref(), province).await?;
     let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
     let report: AnnualReport = annual_report(&state.db, &plan).await?;
-    audit(&state.db, &user.actor(), "export.annual_report", &plan, "html", None).await?;
+    audit(
+        &state.db,
+        &user.actor(),
+        "export.annual_report",
+        &plan,
+        "html",
+        None,
+    )
+    .await?;
     let header = form_header(&state, &user, &plan);
     let lines = (1usize..)
         .zip(&report.rows)

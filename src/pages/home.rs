@@ -19,9 +19,7 @@ use crate::auth::CurrentUser;
 use crate::domain::links;
 use crate::domain::time::format_vi;
 use crate::error::{AppError, AppResult};
-use crate::service::shares::{
-    Checks, DateRule, ShareInput, check_idempotency_key, outcome_to_result, prepare,
-};
+use crate::service::shares::{Checks, DateRule, ShareInput, outcome_to_result, prepare};
 use crate::verify::{Platform, PostError, Reason};
 
 /// What the form holds (as typed, so a refused form comes back unchanged).
@@ -193,6 +191,27 @@ pub fn reasons_for_script(lang: Lang) -> Vec<(&'static str, &'static str)> {
             .map(|r| (r.code(), r.message_en()))
             .collect(),
     }
+}
+
+/// The idempotency key of one submission of a rendered form: the form's random key and a hash
+/// of what was submitted. Sending the same form again stores nothing new; sending it back
+/// changed (another address after going back) is a new share, not a replay of the first.
+pub fn derived_key(form_key: &str, parts: &[&str]) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let base: String = form_key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(80)
+        .collect();
+    if base.is_empty() {
+        return None;
+    }
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.trim().as_bytes());
+        hasher.update([0u8]);
+    }
+    Some(format!("{base}.{}", &hex::encode(hasher.finalize())[..24]))
 }
 
 /// A fresh random key for a rendered form.
@@ -446,10 +465,17 @@ pub async fn create(
             shared_on: form.shared_on.clone(),
             idempotency_key: None,
         };
-        let key = form
-            .idempotency_key
-            .as_deref()
-            .and_then(|k| check_idempotency_key(k).ok());
+        let key = form.idempotency_key.as_deref().and_then(|k| {
+            derived_key(
+                k,
+                &[
+                    &input.source_url,
+                    &input.platform,
+                    input.post_url.as_deref().unwrap_or_default(),
+                    input.shared_on.as_deref().unwrap_or_default(),
+                ],
+            )
+        });
         check_write_rate(&state, &user)?;
         submit(&state, &user, &input, key).await
     }

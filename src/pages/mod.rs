@@ -9,6 +9,7 @@ pub mod home;
 pub mod language;
 pub mod mydata;
 pub mod person;
+pub mod policy;
 pub mod progress;
 pub mod several;
 pub mod static_files;
@@ -86,6 +87,8 @@ pub fn routes(routes: Routes) -> Routes {
         .add(M::GET, "/units/{code}", Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs]), dashboard::show)
         .add(M::GET, "/people/{staff_code}", Need::SignedIn, person::show)
         .add(M::POST, "/people/{staff_code}/review", Need::AnyRole(&[Role::UnitHead]), person::review)
+        .add(M::GET, "/policies/{year}", Need::AnyRole(&[Role::HomeAffairs]), policy::show)
+        .add(M::POST, "/policies/{year}", Need::AnyRole(&[Role::HomeAffairs]), policy::submit)
 }
 
 /// The interface language.

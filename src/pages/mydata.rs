@@ -149,7 +149,9 @@ impl MyDataPage<'_> {
     }
 
     fn at_opt(&self, t: &Option<chrono::DateTime<chrono::Utc>>) -> String {
-        t.as_ref().map(|t| self.at(t)).unwrap_or_else(|| "–".to_owned())
+        t.as_ref()
+            .map(|t| self.at(t))
+            .unwrap_or_else(|| "–".to_owned())
     }
 
     fn employment(&self) -> String {
@@ -309,7 +311,10 @@ mod tests {
     fn cells_that_look_like_formulas_are_defused() {
         assert_eq!(inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(inert("https://dienbien.gov.vn/a"), "https://dienbien.gov.vn/a");
+        assert_eq!(
+            inert("https://dienbien.gov.vn/a"),
+            "https://dienbien.gov.vn/a"
+        );
         assert_eq!(inert("Nguyễn Văn An"), "Nguyễn Văn An");
     }
 }

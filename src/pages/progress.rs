@@ -51,9 +51,9 @@ impl Bar {
             target,
             max,
             value: accepted.min(max),
-            percent: target
-                .filter(|t| *t > 0)
-                .map(|t| u32::try_from(u64::from(accepted) * 100 / u64::from(t)).unwrap_or(u32::MAX)),
+            percent: target.filter(|t| *t > 0).map(|t| {
+                u32::try_from(u64::from(accepted) * 100 / u64::from(t)).unwrap_or(u32::MAX)
+            }),
             met: target.map(|t| accepted >= t),
         }
     }
@@ -178,7 +178,11 @@ pub async fn show(
         years,
         employed: true,
         has_policy,
-        period: format!("{} – {}", format_vi(f.period.start), format_vi(f.period.end)),
+        period: format!(
+            "{} – {}",
+            format_vi(f.period.start),
+            format_vi(f.period.end)
+        ),
         level: f.level.clone(),
         headline,
         months,
@@ -192,12 +196,29 @@ mod tests {
     #[test]
     fn a_bar_is_full_at_the_target_and_never_overflows() {
         let half = Bar::new(String::new(), 5, 0, Some(10));
-        assert_eq!((half.value, half.max, half.percent, half.met), (5, 10, Some(50), Some(false)));
+        assert_eq!(
+            (half.value, half.max, half.percent, half.met),
+            (5, 10, Some(50), Some(false))
+        );
         let over = Bar::new(String::new(), 15, 1, Some(10));
-        assert_eq!((over.value, over.max, over.percent, over.met), (10, 10, Some(150), Some(true)));
+        assert_eq!(
+            (over.value, over.max, over.percent, over.met),
+            (10, 10, Some(150), Some(true))
+        );
         let none = Bar::new(String::new(), 0, 0, None);
-        assert_eq!((none.value, none.max, none.percent, none.met), (0, 1, None, None));
+        assert_eq!(
+            (none.value, none.max, none.percent, none.met),
+            (0, 1, None, None)
+        );
         let zero_target = Bar::new(String::new(), 3, 0, Some(0));
-        assert_eq!((zero_target.max, zero_target.value, zero_target.percent, zero_target.met), (1, 1, None, Some(true)));
+        assert_eq!(
+            (
+                zero_target.max,
+                zero_target.value,
+                zero_target.percent,
+                zero_target.met
+            ),
+            (1, 1, None, Some(true))
+        );
     }
 }

@@ -6,11 +6,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::home::{
-    Problem, message_for, new_key, platform_choices, platform_label, reasons_for_script,
-    submit as submit_share,
+    Problem, derived_key, message_for, new_key, platform_choices, platform_label,
+    reasons_for_script, submit as submit_share,
 };
 use super::{Lang, PageForm, render};
 use crate::api::shares::check_write_rate;
@@ -116,15 +115,6 @@ pub struct SeveralForm {
     pub key: Option<String>,
 }
 
-/// The idempotency key of one address of a rendered form: resubmitting the same form stores
-/// nothing twice, whatever order the lines are in.
-fn item_key(base: &str, url: &str) -> Option<String> {
-    (!base.is_empty()).then(|| {
-        let digest = hex::encode(Sha256::digest(url.as_bytes()));
-        format!("{}-{}", base.chars().take(60).collect::<String>(), &digest[..24])
-    })
-}
-
 /// Verifies (`action=check`) or logs (`action=save`) every address in the text.
 pub async fn submit_form(
     state: &AppState,
@@ -220,7 +210,14 @@ pub async fn submit_form(
             shared_on: Some(shared_on.clone()),
             idempotency_key: None,
         };
-        match submit_share(state, user, &input, item_key(&key, &url)).await {
+        match submit_share(
+            state,
+            user,
+            &input,
+            derived_key(&key, &[&url, &platform, &shared_on]),
+        )
+        .await
+        {
             Ok(share) => view.rows.push(Row {
                 url,
                 ok: true,

@@ -38,7 +38,11 @@ const PNG: &str = "image/png";
 const ASSETS: &[Asset] = &[
     asset("app.css", CSS, include_bytes!("../../web/static/app.css")),
     asset("app.js", JS, include_bytes!("../../web/static/app.js")),
-    asset("icons.svg", SVG, include_bytes!("../../web/static/icons.svg")),
+    asset(
+        "icons.svg",
+        SVG,
+        include_bytes!("../../web/static/icons.svg"),
+    ),
     asset("icon.svg", SVG, include_bytes!("../../web/static/icon.svg")),
     asset(
         "icon-192.png",
@@ -55,8 +59,16 @@ const ASSETS: &[Asset] = &[
         PNG,
         include_bytes!("../../web/static/icon-maskable-512.png"),
     ),
-    asset("report.css", CSS, include_bytes!("../../web/static/report.css")),
-    asset("report.js", JS, include_bytes!("../../web/static/report.js")),
+    asset(
+        "report.css",
+        CSS,
+        include_bytes!("../../web/static/report.css"),
+    ),
+    asset(
+        "report.js",
+        JS,
+        include_bytes!("../../web/static/report.js"),
+    ),
 ];
 
 /// The manifest, served at `/manifest.webmanifest`.

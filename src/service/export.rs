@@ -8,7 +8,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use entity::{evaluation_snapshot as snap, person, share, unit};
 use rust_xlsxwriter::Workbook;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde_json::json;
 
 use crate::db;
@@ -20,8 +22,10 @@ use crate::error::{AppError, AppResult};
 use crate::export::evaluation::{EvaluationCsv, EvaluationJson, EvaluationXlsx};
 use crate::export::report::{AnnualReport, ReportBuilder, ReportGroup};
 use crate::export::shortlist::{Rule, Shortlist, ShortlistBuilder, UnitGroup};
-use crate::export::{EvaluationRow, Format, FormHeader};
-use crate::tally::{DayCount, Employment, MonthCount, Period, Policy, evaluation_period, person_figures};
+use crate::export::{EvaluationRow, FormHeader, Format};
+use crate::tally::{
+    DayCount, Employment, MonthCount, Period, Policy, evaluation_period, person_figures,
+};
 
 /// About this many people are loaded at once (a larger unit is one chunk by itself).
 pub const CHUNK_PEOPLE: u64 = 1000;
@@ -98,7 +102,9 @@ impl UnitTree {
             children.entry(parent).or_default().push(u);
         }
         for list in children.values_mut() {
-            list.sort_by_cached_key(|u| (kind_rank(&u.kind), unit_name_key(&u.name), u.code.clone()));
+            list.sort_by_cached_key(|u| {
+                (kind_rank(&u.kind), unit_name_key(&u.name), u.code.clone())
+            });
         }
         let mut order = Vec::with_capacity(units.len());
         let mut seen = HashSet::new();
@@ -125,7 +131,10 @@ impl UnitTree {
     }
 
     /// Units of the scope, in order.
-    pub fn in_scope<'a>(&'a self, scope: &'a ExportScope) -> impl Iterator<Item = &'a unit::Model> + 'a {
+    pub fn in_scope<'a>(
+        &'a self,
+        scope: &'a ExportScope,
+    ) -> impl Iterator<Item = &'a unit::Model> + 'a {
         self.order
             .iter()
             .filter_map(|id| self.units.get(id))
@@ -206,7 +215,11 @@ pub struct EvaluationPlan {
 
 impl EvaluationPlan {
     /// Reads the policy and the head counts per unit, and cuts the units into chunks.
-    pub async fn prepare(db: &impl ConnectionTrait, year: i32, scope: ExportScope) -> Result<Self, DbErr> {
+    pub async fn prepare(
+        db: &impl ConnectionTrait,
+        year: i32,
+        scope: ExportScope,
+    ) -> Result<Self, DbErr> {
         let row = db::policy::row_for_year(db, year).await?;
         let closed = row.as_ref().is_some_and(|p| p.closed_at.is_some());
         let policy = row.as_ref().map(db::policy::to_policy);
@@ -277,7 +290,11 @@ impl EvaluationPlan {
 
     /// The rows of one chunk, grouped by unit in the tree's order and in Vietnamese name order
     /// within a unit.
-    pub async fn chunk(&self, db: &impl ConnectionTrait, index: usize) -> Result<Vec<EvaluationRow>, DbErr> {
+    pub async fn chunk(
+        &self,
+        db: &impl ConnectionTrait,
+        index: usize,
+    ) -> Result<Vec<EvaluationRow>, DbErr> {
         let Some(units) = self.chunks.get(index) else {
             return Ok(Vec::new());
         };
@@ -338,7 +355,11 @@ impl EvaluationPlan {
                     employment_type: s.employment_type,
                     full_name: s.full_name,
                 };
-                (self.tree.rank(s.unit_id), names::sort_key(&row.full_name), row)
+                (
+                    self.tree.rank(s.unit_id),
+                    names::sort_key(&row.full_name),
+                    row,
+                )
             })
             .collect())
     }
@@ -359,8 +380,13 @@ impl EvaluationPlan {
         let mut days: HashMap<i64, Vec<DayCount>> = HashMap::new();
         let full: Vec<_> = slices.iter().filter(|s| s.full).collect();
         if let (Some(first), Some(last)) = (full.first(), full.last()) {
-            let found =
-                db::tally::months(db, Who::People(&ids), (first.year, first.month), (last.year, last.month)).await?;
+            let found = db::tally::months(
+                db,
+                Who::People(&ids),
+                (first.year, first.month),
+                (last.year, last.month),
+            )
+            .await?;
             for r in found {
                 months.entry(r.person_id).or_default().push(MonthCount {
                     year: r.year,
@@ -372,7 +398,9 @@ impl EvaluationPlan {
             }
         }
         for slice in slices.iter().filter(|s| !s.full) {
-            for r in db::tally::days(db, Who::People(&ids), slice.days.start, slice.days.end).await? {
+            for r in
+                db::tally::days(db, Who::People(&ids), slice.days.start, slice.days.end).await?
+            {
                 days.entry(r.person_id).or_default().push(DayCount {
                     date: r.date,
                     unit_id: r.unit_id,
@@ -417,7 +445,12 @@ impl EvaluationPlan {
     }
 
     /// The top of the form for this export.
-    pub fn header(&self, organization: &str, today: NaiveDate, prepared_by: Option<String>) -> FormHeader {
+    pub fn header(
+        &self,
+        organization: &str,
+        today: NaiveDate,
+        prepared_by: Option<String>,
+    ) -> FormHeader {
         FormHeader {
             organization: organization.to_owned(),
             unit_name: self.scope.unit_name().map(str::to_owned),
@@ -431,7 +464,7 @@ impl EvaluationPlan {
 }
 
 enum TextEncoder {
-    Csv(EvaluationCsv),
+    Csv(Box<EvaluationCsv>),
     Json(EvaluationJson),
 }
 
@@ -450,7 +483,9 @@ impl TextExport {
     /// An export of a plan as CSV or JSON (`Format::Xlsx` is refused: see [`xlsx`]).
     pub fn new(plan: EvaluationPlan, format: Format) -> AppResult<Self> {
         let encoder = match format {
-            Format::Csv => TextEncoder::Csv(EvaluationCsv::new(plan.closed).map_err(csv_error)?),
+            Format::Csv => TextEncoder::Csv(Box::new(
+                EvaluationCsv::new(plan.closed).map_err(csv_error)?,
+            )),
             Format::Json => TextEncoder::Json(EvaluationJson::new(plan.year, plan.closed)),
             Format::Xlsx => return Err(AppError::Internal("xlsx is not a text export".into())),
         };
@@ -485,7 +520,8 @@ impl TextExport {
             }
             TextEncoder::Json(json) => {
                 for row in &rows {
-                    json.write(row).map_err(|e| AppError::Internal(format!("json: {e}")))?;
+                    json.write(row)
+                        .map_err(|e| AppError::Internal(format!("json: {e}")))?;
                 }
                 Ok(Some(json.take()))
             }
@@ -495,7 +531,11 @@ impl TextExport {
 
 /// The XLSX evaluation form of a plan, rows spooled to a temporary file as they are loaded;
 /// save the workbook with `export::evaluation::save`.
-pub async fn xlsx(db: &impl ConnectionTrait, plan: &EvaluationPlan, header: FormHeader) -> AppResult<Workbook> {
+pub async fn xlsx(
+    db: &impl ConnectionTrait,
+    plan: &EvaluationPlan,
+    header: FormHeader,
+) -> AppResult<Workbook> {
     let xlsx_error = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
     let mut sheet = EvaluationXlsx::new(header, None).map_err(xlsx_error)?;
     for i in 0..plan.chunk_count() {
@@ -506,8 +546,14 @@ pub async fn xlsx(db: &impl ConnectionTrait, plan: &EvaluationPlan, header: Form
     sheet.finish().map_err(xlsx_error)
 }
 
+/// (unit, platform, category, source host, rule label, accepted shares).
+type ShareGroupCount = (i64, String, Option<String>, String, Option<String>, i64);
+
 /// The annual report of a scope.
-pub async fn annual_report(db: &impl ConnectionTrait, plan: &EvaluationPlan) -> Result<AnnualReport, DbErr> {
+pub async fn annual_report(
+    db: &impl ConnectionTrait,
+    plan: &EvaluationPlan,
+) -> Result<AnnualReport, DbErr> {
     let (groups, group_of) = plan.tree.report_groups(&plan.scope);
     let mut builder = ReportBuilder::new(groups);
     for i in 0..plan.chunk_count() {
@@ -535,25 +581,37 @@ pub async fn annual_report(db: &impl ConnectionTrait, plan: &EvaluationPlan) -> 
     if let ExportScope::Unit(_) = &plan.scope {
         q = q.filter(share::Column::UnitId.is_in(group_of.keys().copied()));
     }
-    let counts: Vec<(i64, String, Option<String>, String, Option<String>, i64)> = q.into_tuple().all(db).await?;
+    let counts: Vec<ShareGroupCount> = q.into_tuple().all(db).await?;
     for (unit_id, platform, category, host, label, n) in counts {
         if let Some(group) = group_of.get(&unit_id) {
             let n = u64::try_from(n).unwrap_or(0);
-            builder.add_shares(*group, &platform, category.as_deref(), &host, label.as_deref(), n);
+            builder.add_shares(
+                *group,
+                &platform,
+                category.as_deref(),
+                &host,
+                label.as_deref(),
+                n,
+            );
         }
     }
     Ok(builder.finish(plan.year, plan.closed))
 }
 
 /// The commendation shortlist of a scope by a rule; needs the year's policy (targets).
-pub async fn shortlist(db: &impl ConnectionTrait, plan: &EvaluationPlan, rule: Rule) -> AppResult<Shortlist> {
+pub async fn shortlist(
+    db: &impl ConnectionTrait,
+    plan: &EvaluationPlan,
+    rule: Rule,
+) -> AppResult<Shortlist> {
     if plan.policy.is_none() {
         return Err(AppError::invalid(
             "no_policy",
             "Chưa có chỉ tiêu cho năm này nên chưa thể lập danh sách đề xuất khen thưởng.",
         ));
     }
-    rule.check().map_err(|m| AppError::invalid("invalid_rule", m))?;
+    rule.check()
+        .map_err(|m| AppError::invalid("invalid_rule", m))?;
     let (groups, group_of) = plan.tree.report_groups(&plan.scope);
     let groups = groups
         .into_iter()
@@ -625,7 +683,13 @@ mod tests {
         UnitTree::new(vec![
             unit(1, None, "/1/", "province", "Tỉnh Điện Biên"),
             unit(2, Some(1), "/1/2/", "commune", "Xã Mường Phăng"),
-            unit(3, Some(2), "/1/2/3/", "division", "Văn phòng xã Mường Phăng"),
+            unit(
+                3,
+                Some(2),
+                "/1/2/3/",
+                "division",
+                "Văn phòng xã Mường Phăng",
+            ),
             unit(4, Some(1), "/1/4/", "department", "Sở Nội vụ"),
             unit(5, Some(1), "/1/5/", "department", "Sở Giáo dục"),
             unit(6, Some(1), "/1/6/", "commune", "Xã Ẳng Nưa"),
@@ -646,7 +710,11 @@ mod tests {
         let t = tree();
         let (groups, of) = t.report_groups(&ExportScope::Province);
         let ids: Vec<i64> = groups.iter().map(|g| g.id).collect();
-        assert_eq!(ids, [1, 5, 4, 6, 2], "the province itself, then the units directly below");
+        assert_eq!(
+            ids,
+            [1, 5, 4, 6, 2],
+            "the province itself, then the units directly below"
+        );
         assert_eq!(of.get(&3), Some(&2), "a division counts in its commune");
         let commune = t.get(2).cloned().expect("unit 2");
         let (groups, of) = t.report_groups(&ExportScope::Unit(commune));

@@ -43,10 +43,17 @@ both_databases!(
         let file = dir.path().join("lantoa-backup.db");
         let file_text = file.display().to_string();
         if app.test_db.backend == Backend::Postgres {
-            for args in [vec!["backup", file_text.as_str()], vec!["restore", file_text.as_str()]] {
+            for args in [
+                vec!["backup", file_text.as_str()],
+                vec!["restore", file_text.as_str()],
+            ] {
                 let run = lantoa(&url, &args).await;
                 assert!(!run.ok, "{args:?} refuses on PostgreSQL");
-                assert!(run.stderr.contains("pg_dump") || run.stderr.contains("pg_restore"), "{}", run.stderr);
+                assert!(
+                    run.stderr.contains("pg_dump") || run.stderr.contains("pg_restore"),
+                    "{}",
+                    run.stderr
+                );
             }
             return app.finish().await;
         }
@@ -59,8 +66,8 @@ both_databases!(
         let stop = Arc::new(AtomicBool::new(false));
         let written = Arc::new(AtomicUsize::new(0));
         let mut writers = Vec::new();
-        for worker in 0..4 {
-            let (client, base, token) = (client.clone(), server.base.clone(), tokens[worker].clone());
+        for (worker, token) in tokens.iter().cloned().enumerate() {
+            let (client, base) = (client.clone(), server.base.clone());
             let (stop, written) = (Arc::clone(&stop), Arc::clone(&written));
             writers.push(tokio::spawn(async move {
                 for i in 0..2_000 {
@@ -95,14 +102,24 @@ both_databases!(
             writer.await.expect("writer");
         }
         let total = written.load(Ordering::Relaxed);
-        let in_backup = stored_keys(&format!("sqlite://{file_text}?mode=ro")).await.len();
-        eprintln!("backup: {in_backup} shares in the backup (written before: {at_start}, by its end: {at_end}, in all: {total})");
+        let in_backup = stored_keys(&format!("sqlite://{file_text}?mode=ro"))
+            .await
+            .len();
+        eprintln!(
+            "backup: {in_backup} shares in the backup (written before: {at_start}, by its end: {at_end}, in all: {total})"
+        );
         assert!(
             in_backup >= at_start && in_backup <= total,
             "the backup is a snapshot taken during the run: {in_backup} not in {at_start}..={total}"
         );
         assert!(total > in_backup, "writes went on after the snapshot");
-        assert!(lantoa(&url, &["backup", &file_text]).await.stderr.contains("đã tồn tại"), "never overwrites a backup");
+        assert!(
+            lantoa(&url, &["backup", &file_text])
+                .await
+                .stderr
+                .contains("đã tồn tại"),
+            "never overwrites a backup"
+        );
 
         // Restore refuses while the server has the database open.
         let run = lantoa(&url, &["restore", &file_text]).await;
@@ -110,12 +127,24 @@ both_databases!(
         assert!(run.stderr.contains("đang được dùng"), "{}", run.stderr);
         server.terminate().await;
         assert_eq!(server.wait(Duration::from_secs(20)).await, Some(0));
-        assert_eq!(stored_keys(&url).await.len(), total, "the live database had everything");
+        assert_eq!(
+            stored_keys(&url).await.len(),
+            total,
+            "the live database had everything"
+        );
 
         let run = lantoa(&url, &["restore", &file_text]).await;
         assert!(run.ok, "restore: {}", run.stderr);
-        assert!(run.stdout.contains("Bản trước đó được giữ tại"), "{}", run.stdout);
-        assert_eq!(stored_keys(&url).await.len(), in_backup, "counts equal the backup's");
+        assert!(
+            run.stdout.contains("Bản trước đó được giữ tại"),
+            "{}",
+            run.stdout
+        );
+        assert_eq!(
+            stored_keys(&url).await.len(),
+            in_backup,
+            "counts equal the backup's"
+        );
         // The restored database serves again, and is still in WAL mode.
         let server = Server::start(&url, &[]).await;
         let me = client
@@ -131,6 +160,105 @@ both_databases!(
         std::fs::write(&junk, b"not a database").expect("write");
         let run = lantoa(&url, &["restore", "--force", &junk.display().to_string()]).await;
         assert!(!run.ok, "a junk file is refused");
+        app.finish().await
+    }
+);
+
+both_databases!(
+    purge_deletes_what_is_older_than_the_retention_period_and_nothing_else,
+    |app| async move {
+        app.seed_roster(crate::helpers::UNITS_CSV, crate::helpers::ROSTER_CSV)
+            .await;
+        let person = lantoa::db::people::by_staff_code(&app.db, "DB001")
+            .await
+            .expect("db")
+            .expect("person");
+        let today = lantoa::domain::time::local_date(chrono::Utc::now());
+        let old = today - chrono::Days::new(400);
+        let recent = today - chrono::Days::new(5);
+        let row = |n: u32, on: chrono::NaiveDate| lantoa::db::shares::NewShare {
+            person_id: person.id,
+            unit_id: person.unit_id,
+            source_url: format!("https://dienbien.gov.vn/purge/{n}"),
+            source_key: format!("dienbien.gov.vn/purge/{n}"),
+            source_host: "dienbien.gov.vn".to_owned(),
+            rule_id: None,
+            rule_label: None,
+            rule_category: None,
+            platform: "zalo".to_owned(),
+            post_url: None,
+            post_key: None,
+            shared_on: on,
+            submitted_at: chrono::Utc::now(),
+            idempotency_key: None,
+            origin: "import",
+        };
+        let rows: Vec<_> = (0..3)
+            .map(|n| row(n, old))
+            .chain((3..5).map(|n| row(n, recent)))
+            .collect();
+        lantoa::db::shares::insert_many_unchecked(&app.db, &rows)
+            .await
+            .expect("insert");
+        lantoa::db::shares::rebuild_tally_months(&app.db)
+            .await
+            .expect("counters");
+        assert_eq!(app.count("shares").await, 5);
+        let purge = |dry: bool| {
+            let url = app.test_db.url.clone();
+            async move {
+                let mut args = vec!["purge"];
+                if dry {
+                    args.push("--dry-run");
+                }
+                let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_lantoa"))
+                    .args(&args)
+                    .env("LANTOA_DATABASE_URL", &url)
+                    .env("LANTOA_RETENTION_DAYS", "365")
+                    .env("LANTOA_LOG", "warn")
+                    .env_remove("LANTOA_CONFIG")
+                    .output()
+                    .await
+                    .expect("runs");
+                assert!(
+                    output.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+                String::from_utf8_lossy(&output.stdout).into_owned()
+            }
+        };
+        let said = purge(true).await;
+        assert!(
+            said.contains("chạy thử") && said.contains("3 lượt chia sẻ"),
+            "{said}"
+        );
+        assert_eq!(app.count("shares").await, 5, "a dry run deletes nothing");
+        let said = purge(false).await;
+        assert!(
+            said.contains("Đã xóa") && said.contains("3 lượt chia sẻ"),
+            "{said}"
+        );
+        assert_eq!(app.count("shares").await, 2, "the recent ones stay");
+        let counted: i64 = {
+            use sea_orm::ConnectionTrait;
+            let row = app
+                .db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    app.db.get_database_backend(),
+                    "SELECT CAST(COALESCE(SUM(accepted), 0) AS BIGINT) AS n FROM tally_months"
+                        .to_owned(),
+                ))
+                .await
+                .expect("sum")
+                .expect("row");
+            row.try_get("", "n").expect("n")
+        };
+        assert_eq!(counted, 2, "the counters went with their shares");
+        assert!(
+            purge(false).await.contains("0 lượt chia sẻ"),
+            "running it again deletes nothing more"
+        );
         app.finish().await
     }
 );

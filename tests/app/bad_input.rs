@@ -92,35 +92,92 @@ fn bodies() -> Vec<(&'static str, Vec<u8>)> {
         (j, b"12345".to_vec()),
         (j, b"".to_vec()),
         (j, b"{\"unexpected\": true}".to_vec()),
-        (j, json!({"source_url": 5, "platform": [], "post_url": {}, "shared_on": true}).to_string().into_bytes()),
+        (
+            j,
+            json!({"source_url": 5, "platform": [], "post_url": {}, "shared_on": true})
+                .to_string()
+                .into_bytes(),
+        ),
         (j, json!({"items": "not a list"}).to_string().into_bytes()),
         (j, json!({"items": [1, "x", null]}).to_string().into_bytes()),
         (j, json!({"url": 42}).to_string().into_bytes()),
-        (j, json!({"name": 42, "read_only": "yes"}).to_string().into_bytes()),
-        (j, json!({"decision": "delete-everything", "reason": HTML, "ids": ["x"]}).to_string().into_bytes()),
-        (j, json!({"target": -1, "period_start": "31/31/2026"}).to_string().into_bytes()),
+        (
+            j,
+            json!({"name": 42, "read_only": "yes"})
+                .to_string()
+                .into_bytes(),
+        ),
+        (
+            j,
+            json!({"decision": "delete-everything", "reason": HTML, "ids": ["x"]})
+                .to_string()
+                .into_bytes(),
+        ),
+        (
+            j,
+            json!({"target": -1, "period_start": "31/31/2026"})
+                .to_string()
+                .into_bytes(),
+        ),
         (j, json!({"target": "many"}).to_string().into_bytes()),
         // Not UTF-8 at all.
-        (j, b"{\"source_url\":\"https://dienbien.gov.vn/\xff\xfe\",\"platform\":\"zalo\"}".to_vec()),
+        (
+            j,
+            b"{\"source_url\":\"https://dienbien.gov.vn/\xff\xfe\",\"platform\":\"zalo\"}".to_vec(),
+        ),
         // Deeply nested.
-        (j, format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes()),
+        (
+            j,
+            format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
+        ),
         // Wrong content types.
         ("text/plain", b"source_url=x".to_vec()),
         ("application/xml", b"<share/>".to_vec()),
-        ("application/x-www-form-urlencoded", b"source_url=%FF%FE&platform=%3Cscript%3E&=&&==".to_vec()),
-        ("application/x-www-form-urlencoded", format!("name={}", long(300_000)).into_bytes()),
-        ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb\r\n--x--".to_vec()),
+        (
+            "application/x-www-form-urlencoded",
+            b"source_url=%FF%FE&platform=%3Cscript%3E&=&&==".to_vec(),
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            format!("name={}", long(300_000)).into_bytes(),
+        ),
+        (
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb\r\n--x--".to_vec(),
+        ),
     ];
     // Hostile text in every share field: nothing here may be stored.
-    for text in [SQL, HTML, LOOKALIKE, "\u{0000}\u{0007}\u{001b}[31m", "\u{202e}nv.vog.neibneid//:sptth", &long(100_000)] {
-        out.push((j, json!({"source_url": text, "platform": "zalo"}).to_string().into_bytes()));
-        out.push((j, json!({"source_url": "https://dienbien.gov.vn/a", "platform": text}).to_string().into_bytes()));
+    for text in [
+        SQL,
+        HTML,
+        LOOKALIKE,
+        "\u{0000}\u{0007}\u{001b}[31m",
+        "\u{202e}nv.vog.neibneid//:sptth",
+        &long(100_000),
+    ] {
+        out.push((
+            j,
+            json!({"source_url": text, "platform": "zalo"})
+                .to_string()
+                .into_bytes(),
+        ));
+        out.push((
+            j,
+            json!({"source_url": "https://dienbien.gov.vn/a", "platform": text})
+                .to_string()
+                .into_bytes(),
+        ));
         out.push((j, json!({"source_url": "https://dienbien.gov.vn/b", "platform": "facebook", "post_url": text}).to_string().into_bytes()));
         out.push((j, json!({"source_url": "https://dienbien.gov.vn/c", "platform": "zalo", "shared_on": text}).to_string().into_bytes()));
         out.push((j, json!({"items": [{"source_url": text, "platform": "zalo"}], "url": text, "staff_code": text}).to_string().into_bytes()));
     }
     // Larger than LANTOA_MAX_BODY_BYTES (256 KiB).
-    out.push((j, json!({"source_url": long(400_000), "platform": "zalo"}).to_string().into_bytes()));
+    out.push((
+        j,
+        json!({"source_url": long(400_000), "platform": "zalo"})
+            .to_string()
+            .into_bytes(),
+    ));
     out
 }
 
@@ -168,7 +225,11 @@ async fn send(
         .await
         .expect("body")
         .to_bytes();
-    (status, content_type, String::from_utf8_lossy(&bytes).into_owned())
+    (
+        status,
+        content_type,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
 }
 
 /// Never a 5xx; error answers in the service's shape.
@@ -185,8 +246,12 @@ fn check_shape(what: &str, path: &str, status: StatusCode, content_type: &str, b
         let json: Value = serde_json::from_str(body)
             .unwrap_or_else(|_| panic!("{what}: {status} is not JSON: {body:.200}"));
         assert!(
-            json["error"]["code"].as_str().is_some_and(|c| !c.is_empty())
-                && json["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+            json["error"]["code"]
+                .as_str()
+                .is_some_and(|c| !c.is_empty())
+                && json["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| !m.is_empty()),
             "{what}: {status} without the error shape: {json}"
         );
     } else {
@@ -215,7 +280,8 @@ both_databases!(
             // Routes of a feature not configured here (sign-in without a provider) answer 503
             // to everything; bad input has nothing to add there.
             if !spec.path.contains('{') {
-                let (status, _, _) = send(&app, method, spec.path, Some(&admin), None, Vec::new()).await;
+                let (status, _, _) =
+                    send(&app, method, spec.path, Some(&admin), None, Vec::new()).await;
                 if status == StatusCode::SERVICE_UNAVAILABLE {
                     continue;
                 }
@@ -227,7 +293,8 @@ both_databases!(
             };
             for path in &patterns {
                 for token in [Some(admin.as_str()), Some(staff.as_str()), None] {
-                    let (status, ct, body) = send(&app, method, path, token, None, Vec::new()).await;
+                    let (status, ct, body) =
+                        send(&app, method, path, token, None, Vec::new()).await;
                     check_shape(&format!("{method} {path}"), path, status, &ct, &body);
                     sent += 1;
                     if spec.path.contains('{') {
@@ -239,7 +306,8 @@ both_databases!(
                 }
                 for query in ODD_QUERIES {
                     let uri = format!("{path}?{query}");
-                    let (status, ct, body) = send(&app, method, &uri, Some(&admin), None, Vec::new()).await;
+                    let (status, ct, body) =
+                        send(&app, method, &uri, Some(&admin), None, Vec::new()).await;
                     check_shape(&format!("{method} {uri}"), path, status, &ct, &body);
                     sent += 1;
                 }
@@ -247,8 +315,19 @@ both_databases!(
                     continue;
                 }
                 for (content_type, bytes) in &bodies {
-                    let (status, ct, body) = send(&app, method, path, Some(&admin), Some(content_type), bytes.clone()).await;
-                    let what = format!("{method} {path} with {content_type} {:?}", String::from_utf8_lossy(&bytes[..bytes.len().min(60)]));
+                    let (status, ct, body) = send(
+                        &app,
+                        method,
+                        path,
+                        Some(&admin),
+                        Some(content_type),
+                        bytes.clone(),
+                    )
+                    .await;
+                    let what = format!(
+                        "{method} {path} with {content_type} {:?}",
+                        String::from_utf8_lossy(&bytes[..bytes.len().min(60)])
+                    );
                     check_shape(&what, path, status, &ct, &body);
                     sent += 1;
                 }
@@ -267,15 +346,32 @@ both_databases!(
             "/static/..%2F..%2FCargo.toml",
             "/static/%00",
         ] {
-            for method in [Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::PATCH] {
-                let (status, ct, body) = send(&app, &method, path, Some(&admin), Some("application/json"), b"{}".to_vec()).await;
+            for method in [
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::DELETE,
+                Method::PATCH,
+            ] {
+                let (status, ct, body) = send(
+                    &app,
+                    &method,
+                    path,
+                    Some(&admin),
+                    Some("application/json"),
+                    b"{}".to_vec(),
+                )
+                .await;
                 check_shape(&format!("{method} {path}"), path, status, &ct, &body);
                 assert!(status.is_client_error(), "{method} {path}: {status}");
                 sent += 1;
             }
         }
         assert_eq!(counts(&app).await, before, "bad input stored nothing");
-        eprintln!("bad input: {sent} requests over {} routes, no 5xx, nothing stored", specs.len());
+        eprintln!(
+            "bad input: {sent} requests over {} routes, no 5xx, nothing stored",
+            specs.len()
+        );
         app.finish().await
     }
 );
@@ -290,23 +386,52 @@ both_databases!(
             (json!({"source_url": SQL, "platform": "zalo"}), 422),
             (json!({"source_url": HTML, "platform": "zalo"}), 422),
             (json!({"source_url": LOOKALIKE, "platform": "zalo"}), 422),
-            (json!({"source_url": "https://g\u{043e}v.vn/", "platform": "zalo"}), 422),
-            (json!({"source_url": "https://dienbien.gov.vn.example.com/a", "platform": "zalo"}), 422),
-            (json!({"source_url": "javascript:alert(1)//dienbien.gov.vn", "platform": "zalo"}), 422),
-            (json!({"source_url": "https://dienbien.gov.vn/a", "platform": SQL}), 422),
-            (json!({"source_url": "https://dienbien.gov.vn/a", "platform": "facebook", "post_url": HTML}), 422),
-            (json!({"source_url": "https://dienbien.gov.vn/a", "platform": "zalo", "shared_on": SQL}), 422),
-            (json!({"source_url": "https://dienbien.gov.vn/a", "platform": "zalo", "shared_on": "2026-02-30"}), 422),
-            (json!({"source_url": format!("https://dienbien.gov.vn/{}", long(5_000)), "platform": "zalo"}), 422),
+            (
+                json!({"source_url": "https://g\u{043e}v.vn/", "platform": "zalo"}),
+                422,
+            ),
+            (
+                json!({"source_url": "https://dienbien.gov.vn.example.com/a", "platform": "zalo"}),
+                422,
+            ),
+            (
+                json!({"source_url": "javascript:alert(1)//dienbien.gov.vn", "platform": "zalo"}),
+                422,
+            ),
+            (
+                json!({"source_url": "https://dienbien.gov.vn/a", "platform": SQL}),
+                422,
+            ),
+            (
+                json!({"source_url": "https://dienbien.gov.vn/a", "platform": "facebook", "post_url": HTML}),
+                422,
+            ),
+            (
+                json!({"source_url": "https://dienbien.gov.vn/a", "platform": "zalo", "shared_on": SQL}),
+                422,
+            ),
+            (
+                json!({"source_url": "https://dienbien.gov.vn/a", "platform": "zalo", "shared_on": "2026-02-30"}),
+                422,
+            ),
+            (
+                json!({"source_url": format!("https://dienbien.gov.vn/{}", long(5_000)), "platform": "zalo"}),
+                422,
+            ),
         ];
         for (body, expected) in cases {
             let (status, json) = app.post("/api/v1/shares", &token, body.clone()).await;
             assert_eq!(status.as_u16(), expected, "{body} → {json}");
             assert!(json["error"]["code"].is_string(), "{json}");
             let message = json["error"]["message"].as_str().unwrap_or("");
-            assert!(!message.contains("<script>"), "the message does not echo markup: {message}");
+            assert!(
+                !message.contains("<script>"),
+                "the message does not echo markup: {message}"
+            );
             // The same item in a batch: refused alone, the batch answers 200 with the reason.
-            let (status, json) = app.post("/api/v1/shares/batch", &token, json!({"items": [body]})).await;
+            let (status, json) = app
+                .post("/api/v1/shares/batch", &token, json!({"items": [body]}))
+                .await;
             assert_eq!(status, StatusCode::OK, "{json}");
             assert_eq!(json["results"][0]["ok"], json!(false), "{json}");
         }
@@ -323,16 +448,23 @@ both_databases!(
                 .await;
             assert_eq!(
                 (status, json["error"]["code"].as_str()),
-                (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_idempotency_key")),
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some("invalid_idempotency_key")
+                ),
                 "{key:.40}"
             );
         }
         // The look-alike is told apart in the dry run too.
-        let (status, json) = app.post("/api/v1/verify", &token, json!({"url": LOOKALIKE})).await;
+        let (status, json) = app
+            .post("/api/v1/verify", &token, json!({"url": LOOKALIKE}))
+            .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(json["verdict"], json!("rejected"), "{json}");
         assert!(
-            json["normalized"].as_str().is_some_and(|n| n.contains("xn--")),
+            json["normalized"]
+                .as_str()
+                .is_some_and(|n| n.contains("xn--")),
             "the look-alike host is shown in its punycode form: {json}"
         );
         assert_eq!(counts(&app).await, before, "nothing stored");
@@ -349,11 +481,24 @@ both_databases!(
             .post("/api/v1/me/tokens", &token, json!({"name": HTML}))
             .await;
         assert_eq!(status, StatusCode::CREATED, "a name is free text: {json}");
-        let (status, _, body) = send(&app, &Method::GET, "/me/tokens", Some(&token), None, Vec::new()).await;
+        let (status, _, body) = send(
+            &app,
+            &Method::GET,
+            "/me/tokens",
+            Some(&token),
+            None,
+            Vec::new(),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
         assert!(!body.contains(HTML), "the name is not inserted raw");
         assert!(!body.contains("<script>alert"), "no script from user text");
-        assert!(body.contains("&lt;script&gt;") || body.contains("&#60;script&#62;") || body.contains("&lt;script"), "the name is shown escaped");
+        assert!(
+            body.contains("&lt;script&gt;")
+                || body.contains("&#60;script&#62;")
+                || body.contains("&lt;script"),
+            "the name is shown escaped"
+        );
         app.finish().await
     }
 );
@@ -362,7 +507,9 @@ both_databases!(
 /// server closed the connection without one (hyper does that for some unparseable requests).
 async fn raw(base: &str, request: &[u8]) -> u16 {
     let address = base.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(address).await.expect("connect");
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
     stream.write_all(request).await.expect("send");
     let mut answer = Vec::new();
     let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
@@ -376,13 +523,11 @@ async fn raw(base: &str, request: &[u8]) -> u16 {
         .unwrap_or_else(|| panic!("no status line in {text:?}"))
 }
 
-both_databases!(
-    bytes_only_the_wire_can_carry_get_a_4xx,
-    |app| async move {
-        let tokens = crate::crash::seeded_tokens(&app).await;
-        let server = crate::crash::Server::start(&app.test_db.url, &[]).await;
-        let token = &tokens[0];
-        let cases: Vec<Vec<u8>> = vec![
+both_databases!(bytes_only_the_wire_can_carry_get_a_4xx, |app| async move {
+    let tokens = crate::crash::seeded_tokens(&app).await;
+    let server = crate::crash::Server::start(&app.test_db.url, &[]).await;
+    let token = &tokens[0];
+    let cases: Vec<Vec<u8>> = vec![
             b"GET /api/v1/units/\xff\xfe/tally HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec(),
             b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\r\nConnection: close\r\n\r\n".to_vec(),
             b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xc3\x28\r\nConnection: close\r\n\r\n".to_vec(),
@@ -392,16 +537,214 @@ both_databases!(
             format!("GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Junk: {}\r\nConnection: close\r\n\r\n", long(200_000)).into_bytes(),
             b"GARBAGE\r\n\r\n".to_vec(),
         ];
-        for request in cases {
-            let status = raw(&server.base, &request).await;
-            eprintln!("wire: {status} for {:?}", String::from_utf8_lossy(&request[..request.len().min(60)]));
-            assert!(
-                status == 0 || (400..500).contains(&status),
-                "{status} for {:?}",
-                String::from_utf8_lossy(&request[..request.len().min(120)])
+    for request in cases {
+        let status = raw(&server.base, &request).await;
+        eprintln!(
+            "wire: {status} for {:?}",
+            String::from_utf8_lossy(&request[..request.len().min(60)])
+        );
+        assert!(
+            status == 0 || (400..500).contains(&status),
+            "{status} for {:?}",
+            String::from_utf8_lossy(&request[..request.len().min(120)])
+        );
+    }
+    drop(server);
+    app.finish().await
+});
+
+/// The fuzz targets' checks (fuzz/fuzz_targets), run without libFuzzer: over the corpora kept
+/// in fuzz/corpus and over mutations of them, bounded in count, so CI replays every input the
+/// fuzzers ever found interesting.
+mod fuzz_replay {
+    use std::path::PathBuf;
+    use std::sync::LazyLock;
+
+    use lantoa::verify::{
+        Allowlist, Platform, Verdict, check_post, normalize_source, parse_rules_csv, verify_source,
+    };
+
+    static ALLOWLIST: LazyLock<Allowlist> = LazyLock::new(|| {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/allowlist-seed.csv"
+        ))
+        .expect("seed allowlist");
+        Allowlist::new(parse_rules_csv(&text).expect("the seed allowlist parses"))
+    });
+
+    fn verify_source_target(data: &[u8]) {
+        let input = String::from_utf8_lossy(data);
+        let v = verify_source(&ALLOWLIST, &input);
+        assert_eq!(
+            v.verdict == Verdict::Accepted,
+            v.reason.is_none(),
+            "{input:?}"
+        );
+        assert_eq!(v.rule.is_some(), v.reason.is_none(), "{input:?}");
+        match normalize_source(&input) {
+            Ok(n) => {
+                assert_eq!(v.normalized.as_deref(), Some(n.url.as_str()));
+                assert_eq!(
+                    normalize_source(&n.url).as_ref(),
+                    Ok(&n),
+                    "idempotent for {input:?}"
+                );
+                let w = verify_source(&ALLOWLIST, &n.url);
+                assert_eq!(
+                    (w.verdict, w.reason, w.rule),
+                    (v.verdict, v.reason, v.rule),
+                    "kept for {input:?}"
+                );
+            }
+            Err(reason) => assert_eq!((v.reason, v.normalized), (Some(reason), None)),
+        }
+    }
+
+    fn check_post_target(data: &[u8]) {
+        let Some((&first, rest)) = data.split_first() else {
+            return;
+        };
+        let platform = Platform::ALL[usize::from(first) % Platform::ALL.len()];
+        let input = String::from_utf8_lossy(rest);
+        if let Ok(post) = check_post(platform, &input) {
+            assert!(!post.key.is_empty());
+            assert_eq!(
+                check_post(platform, &post.url).as_ref(),
+                Ok(&post),
+                "stable for {platform} {input:?}"
             );
         }
-        drop(server);
-        app.finish().await
     }
-);
+
+    fn import_csv_target(data: &[u8]) {
+        let Some((&which, rest)) = data.split_first() else {
+            return;
+        };
+        let text = String::from_utf8_lossy(rest);
+        let lines = u64::try_from(text.split('\n').count()).unwrap_or(u64::MAX);
+        let outcome: Result<usize, Vec<(u64, String)>> = match which % 4 {
+            0 => lantoa::import::units::parse(&text)
+                .map(|r| r.len())
+                .map_err(|e| e.into_iter().map(|e| (e.line, e.message)).collect()),
+            1 => lantoa::import::roster::parse(&text)
+                .map(|r| r.len())
+                .map_err(|e| e.into_iter().map(|e| (e.line, e.message)).collect()),
+            2 => lantoa::import::shares::parse(&text)
+                .map(|r| r.len())
+                .map_err(|e| e.into_iter().map(|e| (e.line, e.message)).collect()),
+            _ => parse_rules_csv(&text)
+                .map(|r| r.len())
+                .map_err(|e| e.into_iter().map(|e| (e.line, e.message)).collect()),
+        };
+        match outcome {
+            Ok(rows) => assert!(
+                u64::try_from(rows).unwrap_or(u64::MAX) < lines.max(1),
+                "{rows} rows of {lines} lines: {text:?}"
+            ),
+            Err(errors) => {
+                assert!(!errors.is_empty());
+                for (line, message) in errors {
+                    assert!(
+                        line >= 1 && line <= lines + 1 && !message.is_empty(),
+                        "line {line} of {lines}: {text:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    fn corpus(target: &str) -> Vec<Vec<u8>> {
+        let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus")).join(target);
+        let mut inputs: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .filter_map(|entry| std::fs::read(entry.ok()?.path()).ok())
+            .collect();
+        assert!(!inputs.is_empty(), "a corpus for {target}");
+        inputs.sort();
+        inputs
+    }
+
+    /// Byte-level mutations in the spirit of libFuzzer's: flip, insert, delete, splice, repeat.
+    fn mutate(rng: &mut fastrand::Rng, input: &[u8], other: &[u8]) -> Vec<u8> {
+        const INTERESTING: &[&[u8]] = &[
+            b"%00",
+            b"%2e%2e/",
+            b"@",
+            b":",
+            b"//",
+            b"\xff",
+            b"\xc3\x28",
+            b"\"",
+            b",",
+            b"\n",
+            b"\r\n",
+            b"xn--",
+            b"\xd0\xbe",
+            b"?utm_source=x",
+            b"#",
+            b"\\",
+            b"..",
+            b"\t",
+            b"\xef\xbb\xbf",
+        ];
+        let mut out = input.to_vec();
+        for _ in 0..rng.usize(1..5) {
+            let at = rng.usize(0..=out.len());
+            match rng.u8(0..6) {
+                0 if !out.is_empty() => {
+                    let i = rng.usize(0..out.len());
+                    out[i] ^= 1 << rng.u8(0..8);
+                }
+                1 => {
+                    let piece = INTERESTING[rng.usize(0..INTERESTING.len())];
+                    out.splice(at..at, piece.iter().copied());
+                }
+                2 if !out.is_empty() => {
+                    let end = (at + rng.usize(1..8)).min(out.len());
+                    out.drain(at.min(end)..end);
+                }
+                3 if !other.is_empty() => {
+                    let from = rng.usize(0..other.len());
+                    let end = (from + rng.usize(1..32)).min(other.len());
+                    out.splice(at..at, other[from..end].iter().copied());
+                }
+                4 if !out.is_empty() => {
+                    let i = rng.usize(0..out.len());
+                    let end = (i + rng.usize(1..16)).min(out.len());
+                    let chunk = out[i..end].to_vec();
+                    for _ in 0..rng.usize(1..20) {
+                        out.splice(at..at, chunk.iter().copied());
+                    }
+                }
+                _ => out.insert(at, rng.u8(..)),
+            }
+        }
+        out.truncate(8_192);
+        out
+    }
+
+    fn replay(target: &str, run: fn(&[u8]), mutations: usize) {
+        let inputs = corpus(target);
+        for input in &inputs {
+            run(input);
+        }
+        let mut rng = fastrand::Rng::with_seed(0x1a7_70a);
+        for n in 0..mutations {
+            let base = &inputs[n % inputs.len()];
+            let other = &inputs[rng.usize(0..inputs.len())];
+            run(&mutate(&mut rng, base, other));
+        }
+        eprintln!(
+            "fuzz replay: {target}: {} corpus inputs, {mutations} mutations, no failure",
+            inputs.len()
+        );
+    }
+
+    #[test]
+    fn the_fuzz_corpora_replay_cleanly() {
+        replay("verify_source", verify_source_target, 20_000);
+        replay("check_post", check_post_target, 20_000);
+        replay("import_csv", import_csv_target, 20_000);
+    }
+}

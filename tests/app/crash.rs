@@ -208,7 +208,8 @@ both_databases!(
                 server.base.clone(),
                 tokens[worker % tokens.len()].clone(),
             );
-            let (ledger, acked, stop) = (Arc::clone(&ledger), Arc::clone(&acked), Arc::clone(&stop));
+            let (ledger, acked, stop) =
+                (Arc::clone(&ledger), Arc::clone(&acked), Arc::clone(&stop));
             workers.push(tokio::spawn(async move {
                 for i in 0..PER_WORKER {
                     if stop.load(Ordering::Relaxed) {
@@ -247,7 +248,11 @@ both_databases!(
             worker.await.expect("worker");
         }
         let Ledger { sent, acked } = std::mem::take(&mut *ledger.lock().expect("ledger"));
-        assert!(acked.len() >= 300, "the load ran: {} acknowledged", acked.len());
+        assert!(
+            acked.len() >= 300,
+            "the load ran: {} acknowledged",
+            acked.len()
+        );
         assert!(sent.len() > acked.len(), "some were in flight at the kill");
 
         // Restart on the same database: it must open and serve.
@@ -294,7 +299,11 @@ both_databases!(
             assert_eq!(answer.status().as_u16(), 201, "retry of {key}");
             let json: serde_json::Value = answer.json().await.expect("json");
             if let Some(ids) = by_key.get(key.as_str()) {
-                assert_eq!(json["id"].as_i64(), Some(ids[0]), "a committed {key} is replayed");
+                assert_eq!(
+                    json["id"].as_i64(),
+                    Some(ids[0]),
+                    "a committed {key} is replayed"
+                );
             }
         }
         let after: BTreeMap<String, i64> = stored_keys(&url).await.into_iter().collect();

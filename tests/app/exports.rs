@@ -13,7 +13,9 @@ use http_body_util::BodyExt;
 use lantoa::domain::names;
 use lantoa::domain::roster::ShareStatus;
 use lantoa::service::tally::PersonTally;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -33,18 +35,46 @@ DB010,Hà Văn Giang,,SNV,,cong_chuc,2027-01-01,
 /// (staff code, day of 2026 as "MM-DD", platform, source host) of every share logged.
 fn shares_to_log() -> Vec<(&'static str, String, &'static str, &'static str)> {
     let mut out = Vec::new();
-    let hosts = ["dienbien.gov.vn", "baodienbienphu.vn", "chinhphu.vn", "vtv.vn"];
+    let hosts = [
+        "dienbien.gov.vn",
+        "baodienbienphu.vn",
+        "chinhphu.vn",
+        "vtv.vn",
+    ];
     let platforms = ["facebook", "zalo", "tiktok", "youtube"];
     let plan: [(&str, &[&str]); 5] = [
-        ("DB001", &["01-05", "01-20", "02-10", "04-02", "04-15", "05-20", "06-30", "07-01", "08-08", "09-09", "10-01", "11-11", "12-15", "12-31"]),
-        ("DB002", &["01-02", "01-03", "01-04", "02-01", "02-02", "03-03", "03-04", "04-04", "05-05", "06-06", "07-07", "08-08", "09-09", "10-10", "10-11", "11-01", "11-02", "11-03", "12-01", "12-02"]),
-        ("DB005", &["07-01", "07-15", "08-01", "08-02", "08-03", "09-01", "10-01"]),
+        (
+            "DB001",
+            &[
+                "01-05", "01-20", "02-10", "04-02", "04-15", "05-20", "06-30", "07-01", "08-08",
+                "09-09", "10-01", "11-11", "12-15", "12-31",
+            ],
+        ),
+        (
+            "DB002",
+            &[
+                "01-02", "01-03", "01-04", "02-01", "02-02", "03-03", "03-04", "04-04", "05-05",
+                "06-06", "07-07", "08-08", "09-09", "10-10", "10-11", "11-01", "11-02", "11-03",
+                "12-01", "12-02",
+            ],
+        ),
+        (
+            "DB005",
+            &[
+                "07-01", "07-15", "08-01", "08-02", "08-03", "09-01", "10-01",
+            ],
+        ),
         ("DB006", &["02-01", "02-02", "03-31"]),
         ("DB009", &["03-08", "06-01", "09-02", "11-20", "12-20"]),
     ];
     for (code, days) in plan {
         for (i, day) in days.iter().enumerate() {
-            out.push((code, (*day).to_owned(), platforms[i % 4], hosts[(i / 2) % 4]));
+            out.push((
+                code,
+                (*day).to_owned(),
+                platforms[i % 4],
+                hosts[(i / 2) % 4],
+            ));
         }
     }
     out
@@ -138,12 +168,7 @@ async fn raw(app: &TestApp, path: &str, token: &str) -> (StatusCode, HeaderMap, 
         .header("authorization", format!("Bearer {token}"))
         .body(Body::empty())
         .expect("request");
-    let response = app
-        .router
-        .clone()
-        .oneshot(request)
-        .await
-        .expect("answer");
+    let response = app.router.clone().oneshot(request).await.expect("answer");
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response
@@ -246,9 +271,18 @@ both_databases!(
         let ha = app.token_for("DB003").await;
 
         // XLSX: every figure of every person, as numbers.
-        let (status, headers, bytes) =
-            raw(&app, "/api/v1/exports/evaluation?year=2026&format=xlsx", &ha).await;
-        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+        let (status, headers, bytes) = raw(
+            &app,
+            "/api/v1/exports/evaluation?year=2026&format=xlsx",
+            &ha,
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&bytes)
+        );
         assert!(
             headers[axum::http::header::CONTENT_DISPOSITION]
                 .to_str()
@@ -257,7 +291,11 @@ both_databases!(
         );
         let range = sheet(&bytes, 0);
         let (people, groups, totals) = read_evaluation(&range);
-        assert_eq!(people.len(), expected.len(), "everyone employed in 2026, nobody else");
+        assert_eq!(
+            people.len(),
+            expected.len(),
+            "everyone employed in 2026, nobody else"
+        );
         assert!(people.iter().all(|p| p.code != "DB010"), "starts in 2027");
         for p in &people {
             let e = &expected[&p.code].figures;
@@ -265,17 +303,36 @@ both_databases!(
             assert_eq!(p.accepted, f64::from(e.accepted), "{msg} accepted");
             assert_eq!(p.rejected, f64::from(e.rejected), "{msg} rejected");
             assert_eq!(p.target, e.target.map(f64::from), "{msg} target");
-            assert_eq!(p.quarters, e.accepted_by_quarter_number().map(f64::from), "{msg} quarters");
-            assert_eq!(p.met, if e.met == Some(true) { "Có" } else { "Không" }, "{msg} met");
+            assert_eq!(
+                p.quarters,
+                e.accepted_by_quarter_number().map(f64::from),
+                "{msg} quarters"
+            );
+            assert_eq!(
+                p.met,
+                if e.met == Some(true) { "Có" } else { "Không" },
+                "{msg} met"
+            );
             assert_eq!(Some(p.level.clone()), e.level, "{msg} level");
             assert_eq!(p.closed, "Không", "{msg}: the year is open");
             assert_eq!(p.name, expected[&p.code].person.full_name);
         }
         let by_code = |c: &str| people.iter().find(|p| p.code == c).expect("listed");
         assert_eq!(by_code("DB002").level, "Vượt", "20 of 12 is over 150 %");
-        assert_eq!(by_code("DB005").target, Some(6.0), "joined 1 July: 12 × 184 / 365");
-        assert_eq!(by_code("DB006").target, Some(3.0), "left 31 March: 12 × 90 / 365");
-        assert_eq!((by_code("DB006").accepted, by_code("DB006").rejected), (2.0, 1.0));
+        assert_eq!(
+            by_code("DB005").target,
+            Some(6.0),
+            "joined 1 July: 12 × 184 / 365"
+        );
+        assert_eq!(
+            by_code("DB006").target,
+            Some(3.0),
+            "left 31 March: 12 × 90 / 365"
+        );
+        assert_eq!(
+            (by_code("DB006").accepted, by_code("DB006").rejected),
+            (2.0, 1.0)
+        );
 
         // Grouped by unit (each unit once, in the tree's order), Vietnamese order inside.
         let units: Vec<&str> = people.iter().map(|p| p.unit.as_str()).collect();
@@ -288,17 +345,34 @@ both_databases!(
         assert_eq!(runs, group_names, "one group row per unit, in order");
         assert_eq!(
             runs,
-            ["Sở Nội vụ", "Sở Văn hóa", "Xã Mường Phăng", "Văn phòng HĐND và UBND xã Mường Phăng"],
+            [
+                "Sở Nội vụ",
+                "Sở Văn hóa",
+                "Xã Mường Phăng",
+                "Văn phòng HĐND và UBND xã Mường Phăng"
+            ],
             "departments, then the commune and its division"
         );
         for unit in &runs {
-            let names_in: Vec<&str> = people.iter().filter(|p| p.unit == *unit).map(|p| p.name.as_str()).collect();
+            let names_in: Vec<&str> = people
+                .iter()
+                .filter(|p| p.unit == *unit)
+                .map(|p| p.name.as_str())
+                .collect();
             let mut sorted = names_in.clone();
             sorted.sort_by(|a, b| names::compare(a, b));
             assert_eq!(names_in, sorted, "{unit}: Vietnamese order");
         }
-        let xmp: Vec<&str> = people.iter().filter(|p| p.unit == "Xã Mường Phăng").map(|p| p.code.as_str()).collect();
-        assert_eq!(xmp, ["DB007", "DB002", "DB009", "DB008"], "Ánh, Bình, Chi, Dung");
+        let xmp: Vec<&str> = people
+            .iter()
+            .filter(|p| p.unit == "Xã Mường Phăng")
+            .map(|p| p.code.as_str())
+            .collect();
+        assert_eq!(
+            xmp,
+            ["DB007", "DB002", "DB009", "DB008"],
+            "Ánh, Bình, Chi, Dung"
+        );
 
         // The totals row adds up, and its cached values are what a spreadsheet shows.
         let sum = |f: fn(&XlsxPerson) -> f64| people.iter().map(f).sum::<f64>();
@@ -312,9 +386,22 @@ both_databases!(
         assert_eq!(num(totals.get(14)), Some(met));
 
         // The form around the table: issuing body, title, period and export date as dates.
-        let cells: Vec<String> = range.rows().flat_map(|r| r.iter().map(ToString::to_string)).collect();
-        for wanted in ["UBND TỈNH ĐIỆN BIÊN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "NĂM 2026", "NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ", "Trần Đức Chính"] {
-            assert!(cells.iter().any(|c| c.contains(wanted)), "the form shows {wanted}");
+        let cells: Vec<String> = range
+            .rows()
+            .flat_map(|r| r.iter().map(ToString::to_string))
+            .collect();
+        for wanted in [
+            "UBND TỈNH ĐIỆN BIÊN",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "NĂM 2026",
+            "NGƯỜI LẬP BIỂU",
+            "THỦ TRƯỞNG ĐƠN VỊ",
+            "Trần Đức Chính",
+        ] {
+            assert!(
+                cells.iter().any(|c| c.contains(wanted)),
+                "the form shows {wanted}"
+            );
         }
         let dates: Vec<chrono::NaiveDate> = range
             .used_cells()
@@ -324,19 +411,32 @@ both_databases!(
             })
             .collect();
         let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).expect("date");
-        assert_eq!(dates, [day(1, 1), day(12, 31), day(12, 31)], "period start and end, date of export");
+        assert_eq!(
+            dates,
+            [day(1, 1), day(12, 31), day(12, 31)],
+            "period start and end, date of export"
+        );
 
         // CSV: BOM, header, the same figures in the same order.
         let (status, headers, bytes) =
             raw(&app, "/api/v1/exports/evaluation?year=2026&format=csv", &ha).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(headers[axum::http::header::CONTENT_TYPE], "text/csv; charset=utf-8");
+        assert_eq!(
+            headers[axum::http::header::CONTENT_TYPE],
+            "text/csv; charset=utf-8"
+        );
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM for Excel");
         let mut reader = csv::Reader::from_reader(&bytes[3..]);
-        let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_owned).collect();
+        let header: Vec<String> = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .map(str::to_owned)
+            .collect();
         assert_eq!(header[0], "Mã cán bộ");
         assert_eq!(header.len(), 16);
-        let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a record")).collect();
+        let records: Vec<csv::StringRecord> =
+            reader.records().map(|r| r.expect("a record")).collect();
         assert_eq!(records.len(), people.len());
         for (rec, p) in records.iter().zip(&people) {
             let e = &expected[&rec[0]].figures;
@@ -351,15 +451,26 @@ both_databases!(
             assert_eq!(&rec[15], "Không");
         }
         let dung = records.iter().find(|r| &r[0] == "DB008").expect("DB008");
-        assert_eq!(&dung[4], "'=Kế toán", "a position that looks like a formula stays text");
+        assert_eq!(
+            &dung[4], "'=Kế toán",
+            "a position that looks like a formula stays text"
+        );
         assert_eq!(&dung[5], "Người lao động");
 
         // JSON: the core shape, the same rows.
-        let (status, body) = app.get("/api/v1/exports/evaluation?year=2026&format=json", &ha).await;
+        let (status, body) = app
+            .get("/api/v1/exports/evaluation?year=2026&format=json", &ha)
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!((body["year"].clone(), body["closed"].clone()), (json!(2026), json!(false)));
+        assert_eq!(
+            (body["year"].clone(), body["closed"].clone()),
+            (json!(2026), json!(false))
+        );
         let rows = body["rows"].as_array().cloned().unwrap_or_default();
-        let codes: Vec<&str> = rows.iter().filter_map(|r| r["staff_code"].as_str()).collect();
+        let codes: Vec<&str> = rows
+            .iter()
+            .filter_map(|r| r["staff_code"].as_str())
+            .collect();
         let xlsx_codes: Vec<&str> = people.iter().map(|p| p.code.as_str()).collect();
         assert_eq!(codes, xlsx_codes);
         for r in &rows {
@@ -384,25 +495,51 @@ both_databases!(
             .await
             .expect("the year closes");
         // Later edits: a rename does not change the closed year's export.
-        let roster = format!("{ROSTER_CSV}{}", MORE_PEOPLE.replace("Nguyễn Thị Chi", "Nguyễn Thị Chiến"));
+        let roster = format!(
+            "{ROSTER_CSV}{}",
+            MORE_PEOPLE.replace("Nguyễn Thị Chi", "Nguyễn Thị Chiến")
+        );
         app.seed_roster(UNITS_CSV, &roster).await;
 
-        let (status, _, bytes) = raw(&app, "/api/v1/exports/evaluation?year=2026&format=xlsx", &ha).await;
+        let (status, _, bytes) = raw(
+            &app,
+            "/api/v1/exports/evaluation?year=2026&format=xlsx",
+            &ha,
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
         let range = sheet(&bytes, 0);
         let (people, _, _) = read_evaluation(&range);
         assert_eq!(people.len(), before.len());
         assert!(people.iter().all(|p| p.closed == "Có"));
         let chi = people.iter().find(|p| p.code == "DB009").expect("DB009");
-        assert_eq!(chi.name, "Nguyễn Thị Chi", "the name frozen with the figures");
+        assert_eq!(
+            chi.name, "Nguyễn Thị Chi",
+            "the name frozen with the figures"
+        );
         assert_eq!(chi.accepted, f64::from(before["DB009"].figures.accepted));
-        let cells: Vec<String> = range.rows().flat_map(|r| r.iter().map(ToString::to_string)).collect();
+        let cells: Vec<String> = range
+            .rows()
+            .flat_map(|r| r.iter().map(ToString::to_string))
+            .collect();
         assert!(cells.iter().any(|c| c.contains("số liệu đã chốt")));
 
-        let (_, body) = app.get("/api/v1/exports/evaluation?year=2026&format=json&unit=XMP", &ha).await;
+        let (_, body) = app
+            .get(
+                "/api/v1/exports/evaluation?year=2026&format=json&unit=XMP",
+                &ha,
+            )
+            .await;
         assert_eq!(body["closed"], true);
-        let codes: Vec<&str> = body["rows"].as_array().map(|r| r.iter().filter_map(|x| x["staff_code"].as_str()).collect()).unwrap_or_default();
-        assert_eq!(codes, ["DB007", "DB002", "DB009", "DB008", "DB001", "DB005"], "the commune, then its division");
+        let codes: Vec<&str> = body["rows"]
+            .as_array()
+            .map(|r| r.iter().filter_map(|x| x["staff_code"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            codes,
+            ["DB007", "DB002", "DB009", "DB008", "DB001", "DB005"],
+            "the commune, then its division"
+        );
         app.finish().await
     }
 );
@@ -416,29 +553,98 @@ both_databases!(
         let culture = app.token_for("DB004").await;
         let staff = app.token_for("DB001").await;
         let cases = [
-            ("/api/v1/exports/evaluation?year=2026&format=csv&unit=XMP", &head, StatusCode::OK),
-            ("/api/v1/exports/evaluation?year=2026&format=csv&unit=XMP-VP", &head, StatusCode::OK),
-            ("/api/v1/exports/evaluation?year=2026&format=csv&unit=SNV", &head, StatusCode::FORBIDDEN),
-            ("/api/v1/exports/evaluation?year=2026&format=csv", &head, StatusCode::FORBIDDEN),
-            ("/api/v1/exports/evaluation?year=2026&format=csv&unit=NOPE", &head, StatusCode::FORBIDDEN),
-            ("/api/v1/exports/evaluation?year=2026&format=csv&unit=NOPE", &ha, StatusCode::NOT_FOUND),
-            ("/api/v1/exports/evaluation?year=2026&format=csv", &culture, StatusCode::FORBIDDEN),
-            ("/api/v1/exports/evaluation?year=2026&format=csv", &staff, StatusCode::FORBIDDEN),
-            ("/api/v1/exports/evaluation?year=2026&format=pdf", &ha, StatusCode::UNPROCESSABLE_ENTITY),
-            ("/api/v1/exports/evaluation?year=1999&format=csv", &ha, StatusCode::UNPROCESSABLE_ENTITY),
-            ("/api/v1/reports/annual?year=2026&unit=XMP", &head, StatusCode::OK),
-            ("/api/v1/reports/annual?year=2026&unit=SVH", &head, StatusCode::FORBIDDEN),
+            (
+                "/api/v1/exports/evaluation?year=2026&format=csv&unit=XMP",
+                &head,
+                StatusCode::OK,
+            ),
+            (
+                "/api/v1/exports/evaluation?year=2026&format=csv&unit=XMP-VP",
+                &head,
+                StatusCode::OK,
+            ),
+            (
+                "/api/v1/exports/evaluation?year=2026&format=csv&unit=SNV",
+                &head,
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                "/api/v1/exports/evaluation?year=2026&format=csv",
+                &head,
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                "/api/v1/exports/evaluation?year=2026&format=csv&unit=NOPE",
+                &head,
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                "/api/v1/exports/evaluation?year=2026&format=csv&unit=NOPE",
+                &ha,
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "/api/v1/exports/evaluation?year=2026&format=csv",
+                &culture,
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                "/api/v1/exports/evaluation?year=2026&format=csv",
+                &staff,
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                "/api/v1/exports/evaluation?year=2026&format=pdf",
+                &ha,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                "/api/v1/exports/evaluation?year=1999&format=csv",
+                &ha,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                "/api/v1/reports/annual?year=2026&unit=XMP",
+                &head,
+                StatusCode::OK,
+            ),
+            (
+                "/api/v1/reports/annual?year=2026&unit=SVH",
+                &head,
+                StatusCode::FORBIDDEN,
+            ),
             ("/api/v1/reports/annual?year=2026", &culture, StatusCode::OK),
-            ("/api/v1/reports/annual?year=2026&format=csv", &culture, StatusCode::UNPROCESSABLE_ENTITY),
-            ("/api/v1/reports/commendations?year=2026", &culture, StatusCode::FORBIDDEN),
-            ("/api/v1/reports/commendations?year=2026&top_people=5000", &ha, StatusCode::UNPROCESSABLE_ENTITY),
-            ("/api/v1/reports/commendations?year=2025", &ha, StatusCode::UNPROCESSABLE_ENTITY),
+            (
+                "/api/v1/reports/annual?year=2026&format=csv",
+                &culture,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                "/api/v1/reports/commendations?year=2026",
+                &culture,
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                "/api/v1/reports/commendations?year=2026&top_people=5000",
+                &ha,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                "/api/v1/reports/commendations?year=2025",
+                &ha,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
         ];
         let audited_before = app.count("audit_events").await;
         let mut ok = 0;
         for (path, token, expected) in cases {
             let (status, _, body) = raw(&app, path, token).await;
-            assert_eq!(status, expected, "{path}: {}", String::from_utf8_lossy(&body));
+            assert_eq!(
+                status,
+                expected,
+                "{path}: {}",
+                String::from_utf8_lossy(&body)
+            );
             if status == StatusCode::OK {
                 ok += 1;
             } else {
@@ -447,22 +653,38 @@ both_databases!(
             }
         }
         // A unit head's export holds their subtree only.
-        let (_, _, bytes) = raw(&app, "/api/v1/exports/evaluation?year=2026&format=csv&unit=XMP", &head).await;
+        let (_, _, bytes) = raw(
+            &app,
+            "/api/v1/exports/evaluation?year=2026&format=csv&unit=XMP",
+            &head,
+        )
+        .await;
         let text = String::from_utf8_lossy(&bytes);
-        assert!(text.contains("DB001") && text.contains("DB009") && !text.contains("DB003"), "{text}");
+        assert!(
+            text.contains("DB001") && text.contains("DB009") && !text.contains("DB003"),
+            "{text}"
+        );
 
         let events = audit_event::Entity::find()
             .filter(audit_event::Column::Action.starts_with("export."))
             .all(&app.db)
             .await
             .expect("db");
-        assert_eq!(app.count("audit_events").await - audited_before, ok + 1, "every export and nothing refused");
+        assert_eq!(
+            app.count("audit_events").await - audited_before,
+            ok + 1,
+            "every export and nothing refused"
+        );
         let head_csv = events
             .iter()
             .find(|e| e.action == "export.evaluation" && e.actor.starts_with("DB002"))
             .expect("the head's export is audited");
-        let detail: Value = serde_json::from_str(head_csv.detail.as_deref().unwrap_or("{}")).expect("json");
-        assert_eq!((detail["format"].clone(), detail["unit"].clone()), (json!("csv"), json!("XMP")));
+        let detail: Value =
+            serde_json::from_str(head_csv.detail.as_deref().unwrap_or("{}")).expect("json");
+        assert_eq!(
+            (detail["format"].clone(), detail["unit"].clone()),
+            (json!("csv"), json!("XMP"))
+        );
         assert_eq!(head_csv.target_id.as_deref(), Some("2026"));
         app.finish().await
     }
@@ -477,36 +699,76 @@ both_databases!(
         let (status, report) = app.get("/api/v1/reports/annual?year=2026", &culture).await;
         assert_eq!(status, StatusCode::OK, "{report}");
         let rows = report["rows"].as_array().cloned().unwrap_or_default();
-        let names: Vec<&str> = rows.iter().filter_map(|r| r["unit_name"].as_str()).collect();
-        assert_eq!(names, ["Sở Nội vụ", "Sở Văn hóa", "Xã Mường Phăng"], "the division rolls up into the commune");
+        let names: Vec<&str> = rows
+            .iter()
+            .filter_map(|r| r["unit_name"].as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["Sở Nội vụ", "Sở Văn hóa", "Xã Mường Phăng"],
+            "the division rolls up into the commune"
+        );
         let xmp = &rows[2];
         // Headcount: DB001 and DB005 (division), DB002, DB007, DB008, DB009 (commune).
         assert_eq!(xmp["headcount"], 6);
         assert_eq!(xmp["participants"], 4, "DB007 and DB008 logged nothing");
         assert_eq!(xmp["participation_percent"], 66.7);
         let xmp_people = ["DB001", "DB002", "DB005", "DB007", "DB008", "DB009"];
-        let met = xmp_people.iter().filter(|c| expected[**c].figures.met == Some(true)).count();
+        let met = xmp_people
+            .iter()
+            .filter(|c| expected[**c].figures.met == Some(true))
+            .count();
         assert_eq!(xmp["met"], met);
-        let accepted: u32 = xmp_people.iter().map(|c| expected[*c].figures.accepted).sum();
-        assert_eq!(xmp["shares"], accepted, "nobody moved, so logged-in-unit equals the people's figures");
+        let accepted: u32 = xmp_people
+            .iter()
+            .map(|c| expected[*c].figures.accepted)
+            .sum();
+        assert_eq!(
+            xmp["shares"], accepted,
+            "nobody moved, so logged-in-unit equals the people's figures"
+        );
         let logged = shares_to_log();
         let count = |codes: &[&str], platform: &str| {
-            logged.iter().filter(|(c, _, p, _)| codes.contains(c) && *p == platform).count()
+            logged
+                .iter()
+                .filter(|(c, _, p, _)| codes.contains(c) && *p == platform)
+                .count()
                 - usize::from(platform == "facebook" && codes.contains(&"DB009"))
         };
-        assert_eq!(xmp["by_platform"]["facebook"], count(&xmp_people, "facebook"), "the rejected one does not count");
+        assert_eq!(
+            xmp["by_platform"]["facebook"],
+            count(&xmp_people, "facebook"),
+            "the rejected one does not count"
+        );
         assert_eq!(xmp["by_platform"]["zalo"], count(&xmp_people, "zalo"));
-        let platforms: u64 = xmp["by_platform"].as_object().map(|m| m.values().filter_map(Value::as_u64).sum()).unwrap_or(0);
-        let categories: u64 = xmp["by_category"].as_object().map(|m| m.values().filter_map(Value::as_u64).sum()).unwrap_or(0);
-        assert_eq!((platforms, categories), (u64::from(accepted), u64::from(accepted)));
-        assert_eq!(xmp["by_category"]["press"].as_u64().unwrap_or(0) > 0, true, "baodienbienphu.vn and vtv.vn are press");
+        let platforms: u64 = xmp["by_platform"]
+            .as_object()
+            .map(|m| m.values().filter_map(Value::as_u64).sum())
+            .unwrap_or(0);
+        let categories: u64 = xmp["by_category"]
+            .as_object()
+            .map(|m| m.values().filter_map(Value::as_u64).sum())
+            .unwrap_or(0);
+        assert_eq!(
+            (platforms, categories),
+            (u64::from(accepted), u64::from(accepted))
+        );
+        assert!(
+            xmp["by_category"]["press"].as_u64().unwrap_or(0) > 0,
+            "baodienbienphu.vn and vtv.vn are press"
+        );
         let total_shares: u32 = expected.values().map(|r| r.figures.accepted).sum();
         assert_eq!(report["total"]["shares"], total_shares);
         assert_eq!(report["total"]["headcount"], expected.len());
         assert!(report["top_sources"][0]["shares"].as_u64().unwrap_or(0) > 0);
 
         // XLSX: the same lines, numbers as numbers, percentages as fractions.
-        let (status, _, bytes) = raw(&app, "/api/v1/reports/annual?year=2026&format=xlsx", &culture).await;
+        let (status, _, bytes) = raw(
+            &app,
+            "/api/v1/reports/annual?year=2026&format=xlsx",
+            &culture,
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
         let range = sheet(&bytes, 0);
         let lines: Vec<&[Data]> = range.rows().filter(|r| num(r.first()).is_some()).collect();
@@ -516,23 +778,52 @@ both_databases!(
         assert_eq!(num(lines[2].get(3)), Some(4.0));
         assert!((num(lines[2].get(4)).unwrap_or(0.0) - 4.0 / 6.0).abs() < 0.001);
         assert_eq!(num(lines[2].get(5)), Some(f64::from(accepted)));
-        let total = range.rows().find(|r| text(r.get(1)) == "Tổng cộng").expect("a total line");
+        let total = range
+            .rows()
+            .find(|r| text(r.get(1)) == "Tổng cộng")
+            .expect("a total line");
         assert_eq!(num(total.get(5)), Some(f64::from(total_shares)));
         let sources = sheet(&bytes, 1);
-        assert!(sources.rows().any(|r| text(r.get(2)) == "baodienbienphu.vn"));
+        assert!(
+            sources
+                .rows()
+                .any(|r| text(r.get(2)) == "baodienbienphu.vn")
+        );
 
         // The printable page, for Culture and for a unit head (their unit by default).
         let (status, _, page) = raw(&app, "/reports/annual?year=2026", &culture).await;
         let page = String::from_utf8_lossy(&page);
         assert_eq!(status, StatusCode::OK);
-        for wanted in ["BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ THỊ SỐ 2241/CT-UBND NĂM 2026", "Xã Mường Phăng", "66,7 %", "report.css", "NGƯỜI LẬP BIỂU"] {
+        for wanted in [
+            "BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ THỊ SỐ 2241/CT-UBND NĂM 2026",
+            "Xã Mường Phăng",
+            "66,7 %",
+            "report.css",
+            "NGƯỜI LẬP BIỂU",
+        ] {
             assert!(page.contains(wanted), "the page shows {wanted}");
         }
         let head = app.token_for("DB002").await;
         let (status, _, page) = raw(&app, "/reports/annual?year=2026", &head).await;
         let page = String::from_utf8_lossy(&page);
         assert_eq!(status, StatusCode::OK);
-        assert!(page.contains("Văn phòng HĐND và UBND xã Mường Phăng") && !page.contains("Sở Nội vụ</th>"), "the head's own unit");
+        assert!(
+            page.contains("Văn phòng HĐND và UBND xã Mường Phăng")
+                && !page.contains("Sở Nội vụ</th>"),
+            "the head's own unit"
+        );
+
+        // The dashboard reminds the unit in the month before 30 November, not after.
+        let (status, _, dashboard) = raw(&app, "/units/XMP?year=2026", &head).await;
+        assert_eq!(status, StatusCode::OK);
+        let dashboard = String::from_utf8_lossy(&dashboard).into_owned();
+        assert!(
+            !dashboard.contains("đến hạn gửi báo cáo"),
+            "31 December: past the deadline"
+        );
+        app.set_clock("2026-11-23T03:00:00Z");
+        let (_, _, dashboard) = raw(&app, "/units/XMP?year=2026", &head).await;
+        assert!(String::from_utf8_lossy(&dashboard).contains("Còn 7 ngày đến hạn gửi báo cáo"));
         app.finish().await
     }
 );
@@ -549,22 +840,49 @@ both_databases!(
         assert_eq!(status, StatusCode::OK, "{list}");
         let mut ranked: Vec<&PersonTally> = expected
             .values()
-            .filter(|r| r.figures.target.is_some_and(|t| t > 0 && r.figures.accepted >= t))
+            .filter(|r| {
+                r.figures
+                    .target
+                    .is_some_and(|t| t > 0 && r.figures.accepted >= t)
+            })
             .collect();
         ranked.sort_by(|a, b| {
-            let (aa, at) = (u64::from(a.figures.accepted), u64::from(a.figures.target.unwrap_or(1)));
-            let (ba, bt) = (u64::from(b.figures.accepted), u64::from(b.figures.target.unwrap_or(1)));
-            (ba * at).cmp(&(aa * bt)).then(b.figures.accepted.cmp(&a.figures.accepted))
+            let (aa, at) = (
+                u64::from(a.figures.accepted),
+                u64::from(a.figures.target.unwrap_or(1)),
+            );
+            let (ba, bt) = (
+                u64::from(b.figures.accepted),
+                u64::from(b.figures.target.unwrap_or(1)),
+            );
+            (ba * at)
+                .cmp(&(aa * bt))
+                .then(b.figures.accepted.cmp(&a.figures.accepted))
         });
-        let want: Vec<&str> = ranked.iter().take(3).map(|r| r.person.staff_code.as_str()).collect();
-        let got: Vec<&str> = list["people"].as_array().map(|p| p.iter().filter_map(|x| x["staff_code"].as_str()).collect()).unwrap_or_default();
+        let want: Vec<&str> = ranked
+            .iter()
+            .take(3)
+            .map(|r| r.person.staff_code.as_str())
+            .collect();
+        let got: Vec<&str> = list["people"]
+            .as_array()
+            .map(|p| p.iter().filter_map(|x| x["staff_code"].as_str()).collect())
+            .unwrap_or_default();
         assert_eq!(got, want);
         assert_eq!(list["people"][0]["rank"], 1);
         assert_eq!(list["rule"]["top_people"], 3);
-        let units: Vec<&str> = list["units"].as_array().map(|u| u.iter().filter_map(|x| x["unit_code"].as_str()).collect()).unwrap_or_default();
+        let units: Vec<&str> = list["units"]
+            .as_array()
+            .map(|u| u.iter().filter_map(|x| x["unit_code"].as_str()).collect())
+            .unwrap_or_default();
         assert!(units.contains(&"XMP"), "{units:?}");
 
-        let (status, _, bytes) = raw(&app, "/api/v1/reports/commendations?year=2026&format=xlsx&top_people=3", &ha).await;
+        let (status, _, bytes) = raw(
+            &app,
+            "/api/v1/reports/commendations?year=2026&format=xlsx&top_people=3",
+            &ha,
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
         let range = sheet(&bytes, 0);
         let codes: Vec<String> = range
@@ -576,7 +894,8 @@ both_databases!(
             .collect();
         assert_eq!(codes, want);
 
-        let (status, _, page) = raw(&app, "/reports/commendations?year=2026&top_people=3", &ha).await;
+        let (status, _, page) =
+            raw(&app, "/reports/commendations?year=2026&top_people=3", &ha).await;
         assert_eq!(status, StatusCode::OK);
         assert!(String::from_utf8_lossy(&page).contains("DANH SÁCH ĐỀ XUẤT KHEN THƯỞNG"));
         let (status, _, _) = raw(&app, "/exports", &ha).await;
@@ -606,25 +925,90 @@ both_databases!(
         };
         let path = |name: &str| dir.path().join(name).display().to_string();
         let args = |s: &[&str]| s.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>();
-        let out = run(args(&["export", "evaluation", "--year", "2026", "--format", "xlsx", "-o", &path("e.xlsx")])).await;
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = run(args(&[
+            "export",
+            "evaluation",
+            "--year",
+            "2026",
+            "--format",
+            "xlsx",
+            "-o",
+            &path("e.xlsx"),
+        ]))
+        .await;
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let bytes = std::fs::read(path("e.xlsx")).expect("written");
         let (people, _, _) = read_evaluation(&sheet(&bytes, 0));
         assert_eq!(people.len(), engine(&app).await.len());
-        assert!(!dir.path().join("e.xlsx.part").exists(), "no partial file left");
+        assert!(
+            !dir.path().join("e.xlsx.part").exists(),
+            "no partial file left"
+        );
 
-        let out = run(args(&["export", "evaluation", "--year", "2026", "--format", "csv", "--unit", "XMP"])).await;
+        let out = run(args(&[
+            "export",
+            "evaluation",
+            "--year",
+            "2026",
+            "--format",
+            "csv",
+            "--unit",
+            "XMP",
+        ]))
+        .await;
         assert!(out.status.success());
         assert!(out.stdout.starts_with(b"\xEF\xBB\xBF"));
-        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 7, "header and six people");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).lines().count(),
+            7,
+            "header and six people"
+        );
 
-        let out = run(args(&["export", "annual-report", "--year", "2026", "--format", "json"])).await;
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = run(args(&[
+            "export",
+            "annual-report",
+            "--year",
+            "2026",
+            "--format",
+            "json",
+        ]))
+        .await;
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let report: Value = serde_json::from_slice(&out.stdout).expect("json");
         assert_eq!(report["rows"].as_array().map(Vec::len), Some(3));
-        let out = run(args(&["export", "commendations", "--year", "2026", "-o", &path("k.xlsx")])).await;
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let out = run(args(&["export", "evaluation", "--year", "2026", "--unit", "NOPE", "-o", &path("x.csv")])).await;
+        let out = run(args(&[
+            "export",
+            "commendations",
+            "--year",
+            "2026",
+            "-o",
+            &path("k.xlsx"),
+        ]))
+        .await;
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = run(args(&[
+            "export",
+            "evaluation",
+            "--year",
+            "2026",
+            "--unit",
+            "NOPE",
+            "-o",
+            &path("x.csv"),
+        ]))
+        .await;
         assert!(!out.status.success(), "an unknown unit fails");
         assert!(!dir.path().join("x.csv").exists() && !dir.path().join("x.csv.part").exists());
         let cli_events = audit_event::Entity::find()

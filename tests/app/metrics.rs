@@ -79,7 +79,10 @@ both_databases!(
         ] {
             assert!(text.contains(needle), "missing {needle} in\n{text}");
         }
-        assert!(!text.contains("XMP"), "routes are templates, never raw paths");
+        assert!(
+            !text.contains("XMP"),
+            "routes are templates, never raw paths"
+        );
 
         // Through a proxy the peer is the proxy: refused.
         let proxied = client
@@ -175,7 +178,10 @@ both_databases!(
         server.terminate().await;
         assert_eq!(server.wait(Duration::from_secs(20)).await, Some(0));
         let log = server.log();
-        assert!(log.lines().count() > 10, "trace logging produced output:\n{log}");
+        assert!(
+            log.lines().count() > 10,
+            "trace logging produced output:\n{log}"
+        );
         for secret in [
             token.as_str(),
             &token[token.len() - 12..],
@@ -192,6 +198,69 @@ both_databases!(
         for id in &request_ids {
             assert!(log.contains(id.as_str()), "request id {id} is in the log");
         }
+        app.finish().await
+    }
+);
+
+both_databases!(
+    at_the_concurrency_limit_requests_are_shed_at_once_and_healthz_still_answers,
+    |app| async move {
+        use axum::body::Body;
+        use axum::http::{Method, Request, StatusCode};
+        use tower::ServiceExt;
+
+        // Two permits for this server.
+        app.state.in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(2));
+        app.router = lantoa::app::build_router(app.state.clone());
+        let tokens = seeded_tokens(&app).await;
+        // Two submissions whose bodies never arrive hold both permits.
+        let mut held = Vec::new();
+        for token in &tokens[..2] {
+            let request = Request::builder()
+                .method(Method::POST)
+                .uri("/api/v1/shares")
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .body(Body::from_stream(futures_util::stream::pending::<
+                    Result<axum::body::Bytes, std::io::Error>,
+                >()))
+                .expect("request");
+            held.push(tokio::spawn(app.router.clone().oneshot(request)));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let started = std::time::Instant::now();
+        let (status, json, headers) = app
+            .request(Method::GET, "/api/v1/me", Some(&tokens[2]), None, &[])
+            .await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{json}");
+        assert_eq!(json["error"]["code"], "unavailable");
+        assert_eq!(headers["retry-after"], "1");
+        assert!(
+            started.elapsed() < Duration::from_millis(500),
+            "shed at once"
+        );
+        let (status, _, _) = app.request(Method::GET, "/healthz", None, None, &[]).await;
+        assert_eq!(status, StatusCode::OK, "/healthz is outside the limit");
+        let (status, _, _) = app.request(Method::GET, "/readyz", None, None, &[]).await;
+        assert_eq!(status, StatusCode::OK, "/readyz too");
+        let text = app.state.metrics.render(&app.state);
+        assert!(text.contains("lantoa_http_requests_shed_total 1"), "{text}");
+        assert!(text.contains("lantoa_http_requests_in_flight 2"), "{text}");
+        // A client that gives up frees its permit.
+        for task in held {
+            task.abort();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let (status, _, _) = app
+            .request(Method::GET, "/api/v1/me", Some(&tokens[2]), None, &[])
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            app.state
+                .metrics
+                .render(&app.state)
+                .contains("lantoa_http_requests_in_flight 0")
+        );
         app.finish().await
     }
 );

@@ -102,7 +102,18 @@ impl Cluster {
         let out = as_postgres(
             &self.bin,
             "pg_ctl",
-            &["-D", &self.data(), "-w", "-t", "60", "-l", &log, "-o", &options, "start"],
+            &[
+                "-D",
+                &self.data(),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                &log,
+                "-o",
+                &options,
+                "start",
+            ],
         );
         assert!(out.status.success(), "pg_ctl start: {out:?}");
     }
@@ -131,7 +142,12 @@ impl Drop for Cluster {
     }
 }
 
-async fn share(client: &reqwest::Client, base: &str, token: &str, n: u32) -> (u16, serde_json::Value, Option<String>) {
+async fn share(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    n: u32,
+) -> (u16, serde_json::Value, Option<String>) {
     let answer = client
         .post(format!("{base}/api/v1/shares"))
         .bearer_auth(token)
@@ -200,7 +216,10 @@ async fn postgres_stopped_mid_run_gives_quick_503s_and_service_resumes_by_itself
     let acquire_timeout = 2;
     let server = Server::start(
         &url,
-        &[("LANTOA_DB_ACQUIRE_TIMEOUT_SECS", &acquire_timeout.to_string())],
+        &[(
+            "LANTOA_DB_ACQUIRE_TIMEOUT_SECS",
+            &acquire_timeout.to_string(),
+        )],
     )
     .await;
     let base = server.base.clone();
@@ -209,7 +228,10 @@ async fn postgres_stopped_mid_run_gives_quick_503s_and_service_resumes_by_itself
         .build()
         .expect("client");
     assert_eq!(share(&client, &base, &token, 1).await.0, 201);
-    assert_eq!(status_of(&client, &format!("{base}/readyz"), None).await, 200);
+    assert_eq!(
+        status_of(&client, &format!("{base}/readyz"), None).await,
+        200
+    );
 
     cluster.stop();
 
@@ -219,7 +241,11 @@ async fn postgres_stopped_mid_run_gives_quick_503s_and_service_resumes_by_itself
         let started = Instant::now();
         let (status, json, retry) = share(&client, &base, &token, n).await;
         let took = started.elapsed();
-        assert_eq!((status, json["error"]["code"].as_str()), (503, Some("unavailable")), "{json}");
+        assert_eq!(
+            (status, json["error"]["code"].as_str()),
+            (503, Some("unavailable")),
+            "{json}"
+        );
         assert!(retry.is_some(), "503 carries Retry-After");
         assert!(took < limit, "answered in {took:?} (limit {limit:?})");
     }
@@ -227,12 +253,25 @@ async fn postgres_stopped_mid_run_gives_quick_503s_and_service_resumes_by_itself
         let started = Instant::now();
         let status = status_of(&client, &format!("{base}{path}"), Some(&token)).await;
         assert_eq!(status, 503, "{path}");
-        assert!(started.elapsed() < limit, "{path} took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < limit,
+            "{path} took {:?}",
+            started.elapsed()
+        );
     }
     let started = Instant::now();
-    assert_eq!(status_of(&client, &format!("{base}/readyz"), None).await, 503);
-    assert!(started.elapsed() < Duration::from_secs(3), "readyz is quick");
-    assert_eq!(status_of(&client, &format!("{base}/healthz"), None).await, 200);
+    assert_eq!(
+        status_of(&client, &format!("{base}/readyz"), None).await,
+        503
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "readyz is quick"
+    );
+    assert_eq!(
+        status_of(&client, &format!("{base}/healthz"), None).await,
+        200
+    );
 
     cluster.start();
 
@@ -245,12 +284,21 @@ async fn postgres_stopped_mid_run_gives_quick_503s_and_service_resumes_by_itself
             break;
         }
         assert_eq!(status, 503, "{json}");
-        assert!(started.elapsed() < Duration::from_secs(30), "service did not resume");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "service did not resume"
+        );
         tokio::time::sleep(Duration::from_millis(250)).await;
         n += 1;
     }
-    eprintln!("outage: service resumed {:?} after PostgreSQL restarted", started.elapsed());
-    assert_eq!(status_of(&client, &format!("{base}/readyz"), None).await, 200);
+    eprintln!(
+        "outage: service resumed {:?} after PostgreSQL restarted",
+        started.elapsed()
+    );
+    assert_eq!(
+        status_of(&client, &format!("{base}/readyz"), None).await,
+        200
+    );
     drop(server);
 
     // Nothing from the outage was stored: the first share and the one after recovery.

@@ -112,6 +112,9 @@ fn today_vi(app: &TestApp) -> String {
     lantoa::domain::time::format_vi(app.state.clock.today())
 }
 
+/// Form fields, the expected status, a phrase of the message, and what the case is.
+type Refusal<'a> = (&'a [(&'a str, &'a str)], u16, &'a str, &'a str);
+
 const ARTICLE: &str = "https://baodienbienphu.vn/tin-tuc/van-hoa/le-hoi-hoa-ban";
 
 both_databases!(
@@ -121,22 +124,49 @@ both_databases!(
         let s = session_for(&app, "DB001").await;
         let (status, _, html) = get(&app, "/", &s).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(field_value(&html, "_csrf").as_deref(), Some(s.csrf.as_str()));
-        assert_eq!(field_value(&html, "shared_on"), Some(today_vi(&app)), "today by default");
+        assert_eq!(
+            field_value(&html, "_csrf").as_deref(),
+            Some(s.csrf.as_str())
+        );
+        assert_eq!(
+            field_value(&html, "shared_on"),
+            Some(today_vi(&app)),
+            "today by default"
+        );
         let key = field_value(&html, "idempotency_key").expect("a key in the form");
         assert!(key.len() > 20, "{key}");
-        for platform in ["facebook", "zalo", "tiktok", "youtube", "x", "instagram", "other"] {
-            assert!(html.contains(&format!("value=\"{platform}\"")), "{platform} button");
-            assert!(html.contains(&format!("icons.svg#{platform}")), "{platform} icon");
+        for platform in [
+            "facebook",
+            "zalo",
+            "tiktok",
+            "youtube",
+            "x",
+            "instagram",
+            "other",
+        ] {
+            assert!(
+                html.contains(&format!("value=\"{platform}\"")),
+                "{platform} button"
+            );
+            assert!(
+                html.contains(&format!("icons.svg#{platform}")),
+                "{platform} icon"
+            );
         }
 
         let fields = [
             ("_csrf", s.csrf.as_str()),
             ("idempotency_key", key.as_str()),
             // Pasted with words around it: the address is taken out.
-            ("source_url", "Đọc bài này: https://baodienbienphu.vn/tin-tuc/van-hoa/le-hoi-hoa-ban?utm_source=zalo nhé"),
+            (
+                "source_url",
+                "Đọc bài này: https://baodienbienphu.vn/tin-tuc/van-hoa/le-hoi-hoa-ban?utm_source=zalo nhé",
+            ),
             ("platform", "facebook"),
-            ("post_url", "https://www.facebook.com/nguyenvanan/posts/pfbid02abc"),
+            (
+                "post_url",
+                "https://www.facebook.com/nguyenvanan/posts/pfbid02abc",
+            ),
             ("shared_on", &today_vi(&app)),
         ];
         let (status, headers, _) = post_form(&app, "/shares/new", &s, &fields).await;
@@ -146,7 +176,11 @@ both_databases!(
         let (_, _, html) = get(&app, &next, &s).await;
         assert!(html.contains("Đã ghi nhận"), "a confirmation");
         assert!(html.contains("Báo Điện Biên Phủ") && html.contains("Facebook"));
-        assert_eq!(field_value(&html, "source_url").as_deref(), Some(""), "ready for the next");
+        assert_eq!(
+            field_value(&html, "source_url").as_deref(),
+            Some(""),
+            "ready for the next"
+        );
         let stored = entity::share::Entity::find()
             .all(&app.db)
             .await
@@ -154,12 +188,26 @@ both_databases!(
         assert_eq!(stored.len(), 1);
         assert_eq!(stored[0].origin, "web");
         assert_eq!(stored[0].source_url, ARTICLE);
-        assert_eq!(stored[0].idempotency_key.as_deref(), Some(key.as_str()));
+        assert!(
+            stored[0]
+                .idempotency_key
+                .as_deref()
+                .is_some_and(|k| k.starts_with(&format!("{key}."))),
+            "the form's key, per content"
+        );
 
         // The same form sent again (a double tap, a retry on a weak connection): same answer.
         let (status, headers, _) = post_form(&app, "/shares/new", &s, &fields).await;
-        assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, next));
+        assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, next.clone()));
         assert_eq!(app.count("shares").await, 1);
+        // Sent back changed (another article, after going back): a new share, not the first.
+        let mut changed = fields.to_vec();
+        changed[2] = ("source_url", "https://dienbien.gov.vn/tin-tuc/khac");
+        changed[4] = ("post_url", "");
+        let (status, headers, _) = post_form(&app, "/shares/new", &s, &changed).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_ne!(location(&headers), next);
+        assert_eq!(app.count("shares").await, 2);
         app.finish().await
     }
 );
@@ -170,19 +218,64 @@ both_databases!(
         app.seed_roster(UNITS_CSV, ROSTER_CSV).await;
         let s = session_for(&app, "DB001").await;
         let today = today_vi(&app);
-        let cases: &[(&[(&str, &str)], u16, &str, &str)] = &[
-            (&[("source_url", "https://tin-nong.example.com/a"), ("platform", "zalo")], 422,
-             "không có trong danh sách nguồn tin chính thống", "not on the allowlist"),
-            (&[("source_url", "https://bit.ly/abc"), ("platform", "zalo")], 422,
-             "liên kết rút gọn", "a short link"),
-            (&[("source_url", ARTICLE)], 422, "Hãy chọn nền tảng", "no platform"),
-            (&[("source_url", ARTICLE), ("platform", "facebook"), ("post_url", "https://www.tiktok.com/@a/video/1")], 422,
-             "không thuộc nền tảng đã chọn", "a post on another platform"),
-            (&[("source_url", ARTICLE), ("platform", "facebook"), ("shared_on", "31/02/2026")], 422,
-             "Ngày chia sẻ không hợp lệ", "no such day"),
-            (&[("source_url", ARTICLE), ("platform", "facebook"), ("shared_on", "01/01/2100")], 422,
-             "tương lai", "a day in the future"),
-            (&[("source_url", ""), ("platform", "facebook")], 422, "Địa chỉ không hợp lệ", "nothing typed"),
+        let cases: &[Refusal] = &[
+            (
+                &[
+                    ("source_url", "https://tin-nong.example.com/a"),
+                    ("platform", "zalo"),
+                ],
+                422,
+                "không có trong danh sách nguồn tin chính thống",
+                "not on the allowlist",
+            ),
+            (
+                &[("source_url", "https://bit.ly/abc"), ("platform", "zalo")],
+                422,
+                "liên kết rút gọn",
+                "a short link",
+            ),
+            (
+                &[("source_url", ARTICLE)],
+                422,
+                "Hãy chọn nền tảng",
+                "no platform",
+            ),
+            (
+                &[
+                    ("source_url", ARTICLE),
+                    ("platform", "facebook"),
+                    ("post_url", "https://www.tiktok.com/@a/video/1"),
+                ],
+                422,
+                "không thuộc nền tảng đã chọn",
+                "a post on another platform",
+            ),
+            (
+                &[
+                    ("source_url", ARTICLE),
+                    ("platform", "facebook"),
+                    ("shared_on", "31/02/2026"),
+                ],
+                422,
+                "Ngày chia sẻ không hợp lệ",
+                "no such day",
+            ),
+            (
+                &[
+                    ("source_url", ARTICLE),
+                    ("platform", "facebook"),
+                    ("shared_on", "01/01/2100"),
+                ],
+                422,
+                "tương lai",
+                "a day in the future",
+            ),
+            (
+                &[("source_url", ""), ("platform", "facebook")],
+                422,
+                "Địa chỉ không hợp lệ",
+                "nothing typed",
+            ),
         ];
         for (fields, status, message, what) in cases {
             let mut all = vec![("_csrf", s.csrf.as_str())];
@@ -193,16 +286,30 @@ both_databases!(
             let (got, _, html) = post_form(&app, "/shares/new", &s, &all).await;
             assert_eq!(got.as_u16(), *status, "{what}");
             assert!(html.contains(message), "{what}: {message}");
-            assert!(html.contains("aria-invalid=\"true\""), "{what}: the field is marked");
-            let typed = fields.iter().find(|(k, _)| *k == "source_url").map(|(_, v)| *v);
+            assert!(
+                html.contains("aria-invalid=\"true\""),
+                "{what}: the field is marked"
+            );
+            let typed = fields
+                .iter()
+                .find(|(k, _)| *k == "source_url")
+                .map(|(_, v)| *v);
             if let Some(typed) = typed.filter(|t| !t.is_empty()) {
-                assert_eq!(field_value(&html, "source_url").as_deref(), Some(typed), "{what}: kept");
+                assert_eq!(
+                    field_value(&html, "source_url").as_deref(),
+                    Some(typed),
+                    "{what}: kept"
+                );
             }
         }
         assert_eq!(app.count("shares").await, 0);
 
         // A duplicate is a conflict with its own message; in English on request.
-        let good = [("_csrf", s.csrf.as_str()), ("source_url", ARTICLE), ("platform", "zalo")];
+        let good = [
+            ("_csrf", s.csrf.as_str()),
+            ("source_url", ARTICLE),
+            ("platform", "zalo"),
+        ];
         let (status, _, _) = post_form(&app, "/shares/new", &s, &good).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (status, _, html) = post_form(&app, "/shares/new", &s, &good).await;
@@ -210,7 +317,10 @@ both_databases!(
         assert!(html.contains("Bạn đã ghi nhận bài viết này trên nền tảng này rồi"));
         let (status, _, html) = post_form(&app, "/shares/new?lang=en", &s, &good).await;
         assert_eq!(status, StatusCode::CONFLICT);
-        assert!(html.contains("You have already logged this article"), "{html}");
+        assert!(
+            html.contains("You have already logged this article"),
+            "{html}"
+        );
         assert_eq!(app.count("shares").await, 1);
         app.finish().await
     }
@@ -252,11 +362,22 @@ both_databases!(
             field_value(&html, "source_url").as_deref(),
             Some("https://baodienbienphu.vn/van-hoa/hoa-ban-2026")
         );
-        let (_, _, html) = get(&app, "/share-target?url=https%3A%2F%2Fdienbien.gov.vn%2Fa&text=x", &s).await;
-        assert_eq!(field_value(&html, "source_url").as_deref(), Some("https://dienbien.gov.vn/a"));
+        let (_, _, html) = get(
+            &app,
+            "/share-target?url=https%3A%2F%2Fdienbien.gov.vn%2Fa&text=x",
+            &s,
+        )
+        .await;
+        assert_eq!(
+            field_value(&html, "source_url").as_deref(),
+            Some("https://dienbien.gov.vn/a")
+        );
         let (status, _, html) = get(&app, "/share-target?text=Ch%C3%BAc%20m%E1%BB%ABng", &s).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("Không tìm thấy địa chỉ bài viết"), "told what is missing");
+        assert!(
+            html.contains("Không tìm thấy địa chỉ bài viết"),
+            "told what is missing"
+        );
         assert!(html.contains("Chúc mừng"), "shows what was shared");
         app.finish().await
     }
@@ -270,12 +391,21 @@ both_databases!(
         let (_, _, html) = get(&app, "/shares/several", &s).await;
         let key = field_value(&html, "key").expect("a key");
         let text = "https://dienbien.gov.vn/tin/1\nXem: https://baodienbienphu.vn/tin/2, rất hay.\nhttps://tin-nong.example.com/3\nhttps://dienbien.gov.vn/tin/1";
-        let base = [("_csrf", s.csrf.as_str()), ("key", key.as_str()), ("text", text), ("platform", "facebook")];
+        let base = [
+            ("_csrf", s.csrf.as_str()),
+            ("key", key.as_str()),
+            ("text", text),
+            ("platform", "facebook"),
+        ];
         let mut check = base.to_vec();
         check.push(("action", "check"));
         let (status, _, html) = post_form(&app, "/shares/several", &s, &check).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(html.matches("<li class=\"ok\">").count(), 2, "two recognised");
+        assert_eq!(
+            html.matches("<li class=\"ok\">").count(),
+            2,
+            "two recognised"
+        );
         assert_eq!(html.matches("<li class=\"bad\">").count(), 1, "one refused");
         assert!(html.contains("Cổng thông tin") || html.contains("✓"));
         assert!(html.contains("không có trong danh sách nguồn"));
@@ -295,12 +425,19 @@ both_databases!(
         assert!(html.contains("Đã ghi nhận 2 bài."));
         assert_eq!(app.count("shares").await, 2);
 
-        let many: String = (0..60).map(|i| format!("https://dienbien.gov.vn/x/{i}\n")).collect();
+        let many: String = (0..60)
+            .map(|i| format!("https://dienbien.gov.vn/x/{i}\n"))
+            .collect();
         let (status, _, html) = post_form(
             &app,
             "/shares/several",
             &s,
-            &[("_csrf", s.csrf.as_str()), ("text", many.as_str()), ("platform", "zalo"), ("action", "save")],
+            &[
+                ("_csrf", s.csrf.as_str()),
+                ("text", many.as_str()),
+                ("platform", "zalo"),
+                ("action", "save"),
+            ],
         )
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -309,7 +446,11 @@ both_databases!(
             &app,
             "/shares/several",
             &s,
-            &[("_csrf", s.csrf.as_str()), ("text", "không có gì"), ("action", "check")],
+            &[
+                ("_csrf", s.csrf.as_str()),
+                ("text", "không có gì"),
+                ("action", "check"),
+            ],
         )
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -336,7 +477,13 @@ both_databases!(
     |app| async move {
         app.seed_roster(UNITS_CSV, ROSTER_CSV).await;
         let token = app.token_for("DB001").await;
-        log(&app, &token, ARTICLE, Some("https://www.facebook.com/an/posts/pfbid0aaa")).await;
+        log(
+            &app,
+            &token,
+            ARTICLE,
+            Some("https://www.facebook.com/an/posts/pfbid0aaa"),
+        )
+        .await;
         let rejected = log(&app, &token, "https://dienbien.gov.vn/tin/9", None).await;
         let share = entity::share::Entity::find_by_id(rejected)
             .one(&app.db)
@@ -388,26 +535,53 @@ both_databases!(
         let s = session_for(&app, "DB001").await;
         let (status, _, html) = get(&app, "/me/progress", &s).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("tháng này") && html.contains("quý này") && html.contains("Cả kỳ đánh giá"));
+        assert!(
+            html.contains("tháng này")
+                && html.contains("quý này")
+                && html.contains("Cả kỳ đánh giá")
+        );
         // The targets are the engine's (pro-rated by days): the page shows exactly those.
-        let person = lantoa::db::people::by_staff_code(&app.db, "DB001").await.expect("db").expect("person");
-        let tally = lantoa::service::tally::for_people(&app.db, year, vec![person]).await.expect("tally");
+        let person = lantoa::db::people::by_staff_code(&app.db, "DB001")
+            .await
+            .expect("db")
+            .expect("person");
+        let tally = lantoa::service::tally::for_people(&app.db, year, vec![person])
+            .await
+            .expect("tally");
         let f = &tally.rows[0].figures;
         let today = app.state.clock.today();
-        let month = f.by_month.iter().find(|m| m.month == chrono::Datelike::month(&today)).expect("this month");
-        let quarter = f.by_quarter.iter().find(|q| q.quarter == lantoa::tally::quarter_of(today)).expect("this quarter");
-        for (what, target) in [("month", month.target), ("quarter", quarter.target), ("period", f.target)] {
+        let month = f
+            .by_month
+            .iter()
+            .find(|m| m.month == chrono::Datelike::month(&today))
+            .expect("this month");
+        let quarter = f
+            .by_quarter
+            .iter()
+            .find(|q| q.quarter == lantoa::tally::quarter_of(today))
+            .expect("this quarter");
+        for (what, target) in [
+            ("month", month.target),
+            ("quarter", quarter.target),
+            ("period", f.target),
+        ] {
             let target = target.expect("a target");
             assert!(
                 html.contains(&format!("<progress max=\"{target}\" value=\"2\"")),
                 "{what}: 2 of {target}"
             );
-            assert!(html.contains(&format!("<strong>2</strong> / {target}")), "{what} in words");
+            assert!(
+                html.contains(&format!("<strong>2</strong> / {target}")),
+                "{what} in words"
+            );
         }
         assert_eq!(f.target, Some(120));
         assert!(html.contains("Chưa đạt"));
         let (_, _, html) = get(&app, "/me/progress?year=2019", &s).await;
-        assert!(html.contains(&format!("– {year}")), "an out-of-range year falls back");
+        assert!(
+            html.contains(&format!("– {year}")),
+            "an out-of-range year falls back"
+        );
         app.finish().await
     }
 );
@@ -435,14 +609,26 @@ both_databases!(
         let s = session_for(&app, "DB001").await;
         let (status, _, html) = get(&app, "/me/data", &s).await;
         assert_eq!(status, StatusCode::OK);
-        for expected in ["Nguyễn Văn An", "DB001", "an@dienbien.gov.vn", "Văn phòng HĐND và UBND xã Mường Phăng", "1830"] {
+        for expected in [
+            "Nguyễn Văn An",
+            "DB001",
+            "an@dienbien.gov.vn",
+            "Văn phòng HĐND và UBND xã Mường Phăng",
+            "1830",
+        ] {
             assert!(html.contains(expected), "{expected}");
         }
         let (status, headers, body) = get(&app, "/me/data.json", &s).await;
         assert_eq!(status, StatusCode::OK);
         assert!(location(&headers).is_empty());
-        let disposition = headers.get(header::CONTENT_DISPOSITION).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        assert!(disposition.contains("attachment") && disposition.contains("DB001"), "{disposition}");
+        let disposition = headers
+            .get(header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            disposition.contains("attachment") && disposition.contains("DB001"),
+            "{disposition}"
+        );
         let data: Value = serde_json::from_str(&body).expect("json");
         assert_eq!(data["person"]["staff_code"], "DB001");
         assert_eq!(data["unit"]["code"], "XMP-VP");
@@ -450,19 +636,30 @@ both_databases!(
         assert_eq!(data["shares"][0]["source_url"], ARTICLE);
         assert!(data["sessions"].as_array().is_some_and(|s| !s.is_empty()));
         assert!(data["api_tokens"].as_array().is_some_and(|t| t.len() == 1));
-        assert!(data["monthly_counts"].as_array().is_some_and(|m| m.len() == 1));
+        assert!(
+            data["monthly_counts"]
+                .as_array()
+                .is_some_and(|m| m.len() == 1)
+        );
         let mut all_keys = Vec::new();
         keys(&data, &mut all_keys);
         for secret in ["id_hash", "csrf_hash", "token_hash"] {
-            assert!(!all_keys.iter().any(|k| k == secret), "{secret} is never given out");
+            assert!(
+                !all_keys.iter().any(|k| k == secret),
+                "{secret} is never given out"
+            );
         }
         let (status, headers, body) = get(&app, "/me/data.csv", &s).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(
-            headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()),
+            headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
             Some("text/csv; charset=utf-8")
         );
-        assert!(body.starts_with("\u{feff}staff_code,full_name,share_id,shared_on,platform,source_url"));
+        assert!(
+            body.starts_with("\u{feff}staff_code,full_name,share_id,shared_on,platform,source_url")
+        );
         assert_eq!(body.lines().count(), 2, "a header and one share");
         assert!(body.contains(ARTICLE) && body.contains("Nguyễn Văn An"));
         let audited = entity::audit_event::Entity::find()
@@ -482,7 +679,10 @@ both_databases!(the_language_switch_is_remembered, |app| async move {
     let s = session_for(&app, "DB001").await;
     let request = Request::get("/lang/en")
         .header(header::HOST, "lantoa.test")
-        .header(header::REFERER, "http://lantoa.test/me/history?month=1&lang=vi")
+        .header(
+            header::REFERER,
+            "http://lantoa.test/me/history?month=1&lang=vi",
+        )
         .body(Body::empty())
         .expect("request");
     let (status, headers, _) = raw(&app, request).await;
@@ -514,9 +714,18 @@ both_databases!(the_language_switch_is_remembered, |app| async move {
 fn loaded_by(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     for tag in html.split('<').skip(1) {
-        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
         let attr = match name.as_str() {
-            "link" if !tag.contains("rel=\"stylesheet\"") && !tag.contains("rel=\"icon\"") && !tag.contains("rel=\"manifest\"") => continue,
+            "link"
+                if !tag.contains("rel=\"stylesheet\"")
+                    && !tag.contains("rel=\"icon\"")
+                    && !tag.contains("rel=\"manifest\"") =>
+            {
+                continue;
+            }
             "link" => "href=\"",
             "script" | "img" | "source" | "iframe" => "src=\"",
             "use" => "href=\"",
@@ -538,20 +747,34 @@ both_databases!(
     the_log_page_with_everything_it_loads_is_at_most_60_kb_compressed_from_this_server_only,
     |app| async move {
         app.seed_roster(UNITS_CSV, ROSTER_CSV).await;
-        app.set_policy(chrono::Datelike::year(&app.state.clock.today()), 120).await;
+        app.set_policy(chrono::Datelike::year(&app.state.clock.today()), 120)
+            .await;
         let s = session_for(&app, "DB001").await;
         let (status, headers, html) = get(&app, "/", &s).await;
         assert_eq!(status, StatusCode::OK);
-        let csp = headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        assert!(csp.contains("default-src 'self'") && csp.contains("connect-src 'self'"), "{csp}");
+        let csp = headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            csp.contains("default-src 'self'") && csp.contains("connect-src 'self'"),
+            "{csp}"
+        );
         let mut files = loaded_by(&html);
         for file in &files {
-            assert!(file.starts_with('/') && !file.starts_with("//"), "loaded from another host: {file}");
+            assert!(
+                file.starts_with('/') && !file.starts_with("//"),
+                "loaded from another host: {file}"
+            );
         }
         // What the browser fetches on its own: the service worker the script registers, and the
         // manifest's icons (for installing).
         files.push("/sw.js".into());
-        let manifest = files.iter().find(|f| f.ends_with(".webmanifest")).cloned().expect("a manifest link");
+        let manifest = files
+            .iter()
+            .find(|f| f.ends_with(".webmanifest"))
+            .cloned()
+            .expect("a manifest link");
         let (_, _, body) = get(&app, &manifest, &s).await;
         let parsed: Value = serde_json::from_str(&body).expect("manifest json");
         for icon in parsed["icons"].as_array().cloned().unwrap_or_default() {
@@ -575,9 +798,17 @@ both_databases!(
             total += body.len();
             report.push(format!("{file} {} B", body.len()));
         }
-        eprintln!("log-a-share page weight: {total} B\n  {}", report.join("\n  "));
+        eprintln!(
+            "log-a-share page weight: {total} B\n  {}",
+            report.join("\n  ")
+        );
         assert!(total <= 60 * 1024, "{total} bytes: {report:?}");
-        for must in ["/static/app.css", "/static/app.js", "/static/icons.svg", "/manifest.webmanifest"] {
+        for must in [
+            "/static/app.css",
+            "/static/app.js",
+            "/static/icons.svg",
+            "/manifest.webmanifest",
+        ] {
             assert!(files.iter().any(|f| f == must), "{must} in {files:?}");
         }
         app.finish().await
@@ -603,13 +834,22 @@ async fn the_pwa_files_are_served_with_their_types_compressed_and_revalidated() 
     assert_eq!(manifest["start_url"], "/");
     assert_eq!(manifest["display"], "standalone");
     let icons = manifest["icons"].as_array().cloned().unwrap_or_default();
-    assert!(icons.iter().any(|i| i["sizes"] == "192x192") && icons.iter().any(|i| i["sizes"] == "512x512"));
+    assert!(
+        icons.iter().any(|i| i["sizes"] == "192x192")
+            && icons.iter().any(|i| i["sizes"] == "512x512")
+    );
     for icon in icons {
         let src = icon["src"].as_str().expect("src").to_owned();
-        let request = Request::get(src.as_str()).body(Body::empty()).expect("request");
+        let request = Request::get(src.as_str())
+            .body(Body::empty())
+            .expect("request");
         let (status, headers, body) = raw(&app, request).await;
         assert_eq!(status, StatusCode::OK, "{src}");
-        assert_eq!(headers[header::CONTENT_TYPE], icon["type"].as_str().unwrap_or_default(), "{src}");
+        assert_eq!(
+            headers[header::CONTENT_TYPE],
+            icon["type"].as_str().unwrap_or_default(),
+            "{src}"
+        );
         if src.ends_with(".png") {
             assert!(body.starts_with(b"\x89PNG"), "{src}");
         }
@@ -617,14 +857,20 @@ async fn the_pwa_files_are_served_with_their_types_compressed_and_revalidated() 
 
     let (status, headers, body) = raw(&app, fetch("/sw.js", vec![])).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers[header::CONTENT_TYPE], "text/javascript; charset=utf-8");
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "text/javascript; charset=utf-8"
+    );
     let worker = String::from_utf8(body).expect("utf-8");
     assert!(worker.contains(&lantoa::pages::static_files::version()));
     assert!(!worker.contains("__VERSION__"));
 
     let (status, headers, gz) = raw(
         &app,
-        fetch("/static/app.js", vec![(header::ACCEPT_ENCODING, "gzip".into())]),
+        fetch(
+            "/static/app.js",
+            vec![(header::ACCEPT_ENCODING, "gzip".into())],
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -651,7 +897,13 @@ async fn the_pwa_files_are_served_with_their_types_compressed_and_revalidated() 
 #[tokio::test]
 async fn anonymous_visitors_of_the_phone_pages_are_sent_to_sign_in() {
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite");
-    for path in ["/", "/me/history", "/me/progress", "/me/data", "/shares/several"] {
+    for path in [
+        "/",
+        "/me/history",
+        "/me/progress",
+        "/me/data",
+        "/shares/several",
+    ] {
         let (status, _, headers) = app.request(Method::GET, path, None, None, &[]).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{path}");
         let to = location(&headers);

@@ -92,7 +92,11 @@ both_databases!(
             "no new connection is accepted after SIGTERM"
         );
         for request in slow {
-            assert_eq!(request.finish().await, 201, "a request in flight is answered");
+            assert_eq!(
+                request.finish().await,
+                201,
+                "a request in flight is answered"
+            );
         }
         let code = server.wait(Duration::from_secs(20)).await;
         assert_eq!(code, Some(0), "exit code; log:\n{}", server.log());

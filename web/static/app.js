@@ -184,7 +184,15 @@
   function record(item, label) {
     return { key: newKey(), owner: owner, item: item, label: label || '', state: 'waiting', at: Date.now(), message: '' };
   }
+  /* This month's count on the log page, when a share of this month is stored. */
+  function bumpGlance(share) {
+    var g = doc.querySelector('.glance strong');
+    if (!g || !share || share.status !== 'accepted') return;
+    var today = dayVi(0).split('/'), day = String(share.shared_on).split('-');
+    if (day[0] === today[2] && day[1] === today[1]) g.textContent = String((+g.textContent || 0) + 1);
+  }
   function markSent(rec, share) {
+    bumpGlance(share);
     rec.state = 'sent';
     rec.sentAt = Date.now();
     rec.label = (share.rule && share.rule.label) || share.source_host || rec.label;
@@ -398,7 +406,7 @@
       verify(url).then(function (v) {
         if (source.value.trim() !== value) return;
         lastLabel = v.label;
-        say(feedback, v.ok ? '✓ ' + v.message : '✗ ' + v.message, v.ok ? 'ok' : 'bad');
+        say(feedback, v.ok ? v.message : '✗ ' + v.message, v.ok ? 'ok' : 'bad');
         if (v.ok) source.removeAttribute('aria-invalid'); else source.setAttribute('aria-invalid', 'true');
       }).catch(function () { say(feedback, t('noNetCheck'), 'wait'); });
     }
@@ -499,7 +507,7 @@
       list.textContent = '';
       if (!text.value.trim()) { say(countLine, ''); save.textContent = t('sendN', 0); return; }
       if (!links.length) { say(countLine, t('noneFound'), 'bad'); return; }
-      if (links.length > max) { say(countLine, t('tooMany'), 'bad'); }
+      if (links.length > max) { say(countLine, t('tooMany', max), 'bad'); }
       else say(countLine, t('foundN', links.length));
       var rows = links.map(function (url) { var li = row(url); list.appendChild(li); return li; });
       updateButton();
@@ -532,7 +540,7 @@
       var platform = chosenPlatform(form);
       var urls = sendable();
       if (!urls.length) { say(countLine, t('noneFound'), 'bad'); text.focus(); return; }
-      if (urls.length > max) { say(countLine, t('tooMany'), 'bad'); text.focus(); return; }
+      if (urls.length > max) { say(countLine, t('tooMany', max), 'bad'); text.focus(); return; }
       if (!platform) {
         say(countLine, '✗ ' + t('choosePlatform'), 'bad');
         form.querySelector('input[name=platform]').focus();

@@ -28,7 +28,7 @@ self.addEventListener('fetch', function (event) {
   if (url.origin !== self.location.origin) return;
   if (url.pathname.indexOf('/api/') === 0 || url.pathname.indexOf('/auth/') === 0 || url.pathname === '/sw.js') return;
   if (request.mode === 'navigate') {
-    event.respondWith(page(request, url));
+    event.respondWith(page(event, request, url));
   } else if (url.pathname.indexOf('/static/') === 0 || url.pathname === '/manifest.webmanifest') {
     event.respondWith(file(request));
   }
@@ -48,16 +48,16 @@ function file(request) {
 
 /* Pages: the network first (always fresh when online); offline, the last copy. The share
    target offline gets the form, whose script reads the shared text from the address. */
-function page(request, url) {
+function page(event, request, url) {
   var kept = KEPT_PAGES.indexOf(url.pathname) >= 0 ? url.pathname : null;
   var fallback = url.pathname === '/share-target' ? '/' : kept;
   return fetch(request).then(function (response) {
     if (kept && response.type === 'opaqueredirect') {
       // Signed out: what was kept belongs to a session that is over.
-      caches.delete(PAGES);
+      event.waitUntil(caches.delete(PAGES));
     } else if (kept && response.ok && url.search === '') {
       var copy = response.clone();
-      caches.open(PAGES).then(function (cache) { return cache.put(kept, copy); });
+      event.waitUntil(caches.open(PAGES).then(function (cache) { return cache.put(kept, copy); }));
     }
     return response;
   }).catch(function () {

@@ -127,7 +127,8 @@ fn free_port() -> u16 {
 }
 
 async fn connect(webdriver: &str, profile: &str) -> Client {
-    let chromium = std::env::var("LANTOA_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let chromium =
+        std::env::var("LANTOA_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut options = json!({
         "args": [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -276,16 +277,16 @@ impl Ctx {
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
-    /// The element a CSS selector finds, waiting for it up to 10 s.
+    /// The element a CSS selector finds, waiting for it up to 30 s.
     pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
         self.wait_for(css).await
     }
 
-    /// Waits up to 10 s for an element.
+    /// Waits up to 30 s (a loaded CI machine) for an element.
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
         self.client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(Duration::from_secs(30))
             .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
@@ -299,8 +300,14 @@ impl Ctx {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
-    /// Waits up to `secs` for a script to return true.
+    /// Waits for a script to return true: up to `secs`, three times that under CI (a loaded
+    /// machine); it returns as soon as the script does.
     pub async fn until(&self, what: &str, secs: u64, script: &str) {
+        let secs = if std::env::var_os("CI").is_some() {
+            secs * 3
+        } else {
+            secs
+        };
         let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
         loop {
             if self.js(script).await == Value::Bool(true) {
