@@ -4,7 +4,10 @@ local tokens = {}
 local counter = 0
 local threads = {}
 thread_id = 0
-c201, c429, c503, cother = 0, 0, 0, 0
+c201, c429, c503, c5xx, cother, last_other = 0, 0, 0, 0, 0, 0
+
+-- Seeded per run: the phases share one database, and repeated articles would be duplicates (409).
+math.randomseed(os.time())
 
 function setup(thread)
   thread:set("thread_id", math.random(1, 1000000000))
@@ -35,18 +38,21 @@ function response(status, headers, body)
   if status == 201 then c201 = c201 + 1
   elseif status == 429 then c429 = c429 + 1
   elseif status == 503 then c503 = c503 + 1
-  else cother = cother + 1 end
+  elseif status >= 500 then c5xx = c5xx + 1; last_other = status
+  else cother = cother + 1; last_other = status end
 end
 
 function done(summary, latency, requests)
-  local a, b, c, d = 0, 0, 0, 0
+  local a, b, c, d, e, last = 0, 0, 0, 0, 0, 0
   for _, t in ipairs(threads) do
     a = a + t:get("c201"); b = b + t:get("c429"); c = c + t:get("c503"); d = d + t:get("cother")
+    e = e + t:get("c5xx")
+    if t:get("last_other") ~= 0 then last = t:get("last_other") end
   end
   local secs = summary.duration / 1e6
   io.write(string.format(
-    "BENCH requests=%d rps=%.0f served_rps=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f s201=%d s429=%d s503=%d other=%d timeouts=%d connect_errors=%d\n",
+    "BENCH requests=%d rps=%.0f served_rps=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f s201=%d s429=%d s503=%d other5xx=%d other=%d (last %d) timeouts=%d connect_errors=%d\n",
     summary.requests, summary.requests / secs, a / secs,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-    a, b, c, d, summary.errors.timeout, summary.errors.connect))
+    a, b, c, e, d, last, summary.errors.timeout, summary.errors.connect))
 end

@@ -104,9 +104,10 @@ fn is_api(path: &str) -> bool {
     path.starts_with("/api/") || path == "/healthz" || path == "/readyz"
 }
 
-fn refuse(path: &str, err: AppError) -> Response {
+fn refuse(path: &str, path_and_query: &str, err: AppError) -> Response {
     if !is_api(path) && matches!(err, AppError::Unauthenticated) {
-        let next = urlencode(path);
+        // The query matters (a shared link arrives as /share-target?text=…): keep it.
+        let next = urlencode(path_and_query);
         return Redirect::to(&format!("/auth/login?next={next}")).into_response();
     }
     if !is_api(path) {
@@ -160,9 +161,13 @@ async fn guard(
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_owned();
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |pq| pq.as_str().to_owned());
     match check(&state, need, request).await {
         Ok(request) => next.run(request).await,
-        Err(err) => refuse(&path, err),
+        Err(err) => refuse(&path, &path_and_query, err),
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod allowlist;
 pub mod audit;
+pub mod exports;
 pub mod identities;
 pub mod people;
 pub mod policy;

@@ -68,19 +68,76 @@ pub async fn months(
     if let Who::People(ids) = who {
         query = query.filter(tally_month::Column::PersonId.is_in(ids.iter().copied()));
     }
-    Ok(query
+    // Plain tuples, not models: a province is ~300,000 rows and this is the hot path.
+    let rows: Vec<(i64, i64, i32, i32, i32, i32)> = query
+        .select_only()
+        .column(tally_month::Column::PersonId)
+        .column(tally_month::Column::UnitId)
+        .column(tally_month::Column::Year)
+        .column(tally_month::Column::Month)
+        .column(tally_month::Column::Accepted)
+        .column(tally_month::Column::Rejected)
+        .into_tuple()
         .all(db)
-        .await?
+        .await?;
+    Ok(rows
         .into_iter()
-        .map(|r| MonthRow {
-            person_id: r.person_id,
-            unit_id: r.unit_id,
-            year: r.year,
-            month: u32::try_from(r.month).unwrap_or(1),
-            accepted: u32::try_from(r.accepted).unwrap_or(0),
-            rejected: u32::try_from(r.rejected).unwrap_or(0),
+        .map(|(person_id, unit_id, year, month, accepted, rejected)| MonthRow {
+            person_id,
+            unit_id,
+            year,
+            month: u32::try_from(month).unwrap_or(1),
+            accepted: u32::try_from(accepted).unwrap_or(0),
+            rejected: u32::try_from(rejected).unwrap_or(0),
         })
         .collect())
+}
+
+/// Counters of the whole calendar months in [first, last] for everyone, one row per person
+/// (the months packed into one string by the database), because a province has ~300,000
+/// counter rows and decoding them one by one dominated the province-wide tally.
+pub async fn months_everyone(
+    db: &impl ConnectionTrait,
+    first: (i32, u32),
+    last: (i32, u32),
+) -> Result<Vec<MonthRow>, DbErr> {
+    let key = |(y, m): (i32, u32)| y * 12 + i32::try_from(m).unwrap_or(1);
+    let (lo, hi) = (key(first), key(last));
+    let pack = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            "string_agg(concat_ws(':', unit_id, year, month, accepted, rejected), ',')"
+        }
+        _ => "group_concat(unit_id || ':' || year || ':' || month || ':' || accepted || ':' || rejected, ',')",
+    };
+    let sql = format!(
+        "SELECT person_id, {pack} AS packed FROM tally_months \
+         WHERE year BETWEEN {y0} AND {y1} AND year * 12 + month BETWEEN {lo} AND {hi} \
+         GROUP BY person_id",
+        y0 = first.0,
+        y1 = last.0,
+    );
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    let mut out = Vec::with_capacity(rows.len() * 12);
+    for row in rows {
+        let person_id: i64 = row.try_get("", "person_id")?;
+        let packed: String = row.try_get("", "packed")?;
+        for item in packed.split(',') {
+            let mut parts = item.split(':').map(|p| p.parse::<i64>().unwrap_or(0));
+            let mut next = || parts.next().unwrap_or(0);
+            let (unit_id, year, month, accepted, rejected) = (next(), next(), next(), next(), next());
+            out.push(MonthRow {
+                person_id,
+                unit_id,
+                year: i32::try_from(year).unwrap_or(0),
+                month: u32::try_from(month).unwrap_or(1),
+                accepted: u32::try_from(accepted).unwrap_or(0),
+                rejected: u32::try_from(rejected).unwrap_or(0),
+            });
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug, FromQueryResult)]

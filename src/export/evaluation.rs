@@ -195,6 +195,8 @@ impl EvaluationXlsx {
     /// row data is spooled (the system's temporary directory when `None`).
     pub fn new(header: FormHeader, tempdir: Option<&std::path::Path>) -> Result<Self, XlsxError> {
         let mut workbook = Workbook::new();
+        // Fastest deflate: half the time of the default level for a file about 1.5 times larger.
+        workbook.set_zip_compression_level(1);
         if let Some(dir) = tempdir {
             workbook.set_tempdir(dir)?;
         }

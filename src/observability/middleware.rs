@@ -105,10 +105,19 @@ fn refuse_nul(api: bool) -> Response {
     }
 }
 
-/// The answer when the server is at its limit: 503 `unavailable`, retry in a second.
+/// The answer when the server is at its limit: 503 `unavailable`, retry in a second. Built
+/// here rather than through `AppError`'s rendering, which logs a warning per answer: under
+/// overload that would be thousands of lines a second (the shed counter says it instead).
 fn shed_response(api: bool) -> Response {
     let mut response = if api {
-        AppError::Unavailable.into_response()
+        let err = AppError::Unavailable;
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(
+                serde_json::json!({"error": {"code": err.code(), "message": err.message()}}),
+            ),
+        )
+            .into_response()
     } else {
         crate::pages::error_page(&AppError::Unavailable)
     };

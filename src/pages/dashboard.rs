@@ -111,7 +111,7 @@ fn line(row: &PersonTally, today: NaiveDate) -> Line {
         .iter()
         .find(|q| q.year == today.year() && q.quarter == quarter_of(today))
         .map_or(0, |q| q.accepted);
-    let percent = f.target.map(|t| if t == 0 { 100 } else { f.accepted * 100 / t });
+    let percent = f.target.map(|t| (f.accepted * 100).checked_div(t).unwrap_or(100));
     let behind = f
         .target
         .is_some_and(|t| f.accepted < expected_by(t, &f.period, today));
@@ -149,8 +149,8 @@ pub fn build(tally: &YearTally, query: &DashboardQuery, today: NaiveDate) -> Mod
         .collect();
     // Rows come in Vietnamese name order; other orders keep it among equals (stable sort).
     match query.sort.as_deref() {
-        Some("accepted") => lines.sort_by(|a, b| b.period.cmp(&a.period)),
-        Some("percent") => lines.sort_by(|a, b| a.percent.cmp(&b.percent)),
+        Some("accepted") => lines.sort_by_key(|l| std::cmp::Reverse(l.period)),
+        Some("percent") => lines.sort_by_key(|l| l.percent),
         _ => {}
     }
     let mut monthly: BTreeMap<(i32, u32), (u32, u32)> = BTreeMap::new();

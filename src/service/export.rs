@@ -6,10 +6,11 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use entity::{evaluation_snapshot as snap, person, share, unit};
+use entity::{evaluation_snapshot as snap, person, unit};
 use rust_xlsxwriter::Workbook;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect,
 };
 use serde_json::json;
 
@@ -17,7 +18,7 @@ use crate::db;
 use crate::db::audit::{Actor, Event};
 use crate::db::tally::Who;
 use crate::domain::names;
-use crate::domain::roster::{ShareStatus, UnitKind};
+use crate::domain::roster::UnitKind;
 use crate::error::{AppError, AppResult};
 use crate::export::evaluation::{EvaluationCsv, EvaluationJson, EvaluationXlsx};
 use crate::export::report::{AnnualReport, ReportBuilder, ReportGroup};
@@ -190,6 +191,20 @@ fn employed_in(period: &Period) -> Condition {
                 .add(person::Column::LeftOn.is_null())
                 .add(person::Column::LeftOn.gte(period.start)),
         )
+}
+
+/// The columns of a person an export needs.
+#[derive(Debug, Clone, FromQueryResult)]
+struct PersonColumns {
+    id: i64,
+    staff_code: String,
+    full_name: String,
+    sort_key: String,
+    unit_id: i64,
+    position: Option<String>,
+    employment_type: String,
+    joined_on: Option<NaiveDate>,
+    left_on: Option<NaiveDate>,
 }
 
 /// What an evaluation export will read, decided before the first row: the policy, whether the
@@ -369,9 +384,23 @@ impl EvaluationPlan {
         db: &impl ConnectionTrait,
         units: &[i64],
     ) -> Result<Vec<(usize, String, EvaluationRow)>, DbErr> {
-        let people = person::Entity::find()
+        // Only the columns the export prints (no timestamps to parse for every person).
+        let people: Vec<PersonColumns> = person::Entity::find()
+            .select_only()
+            .columns([
+                person::Column::Id,
+                person::Column::StaffCode,
+                person::Column::FullName,
+                person::Column::SortKey,
+                person::Column::UnitId,
+                person::Column::Position,
+                person::Column::EmploymentType,
+                person::Column::JoinedOn,
+                person::Column::LeftOn,
+            ])
             .filter(person::Column::UnitId.is_in(units.iter().copied()))
             .filter(employed_in(&self.period))
+            .into_model::<PersonColumns>()
             .all(db)
             .await?;
         let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
@@ -380,21 +409,40 @@ impl EvaluationPlan {
         let mut days: HashMap<i64, Vec<DayCount>> = HashMap::new();
         let full: Vec<_> = slices.iter().filter(|s| s.full).collect();
         if let (Some(first), Some(last)) = (full.first(), full.last()) {
-            let found = db::tally::months(
+            // Exports print totals and quarters, so the database sums each quarter's whole
+            // months (one row per person instead of one per person, month and unit); the engine
+            // gets each quarter's sum as a count of its first whole month, which gives it the
+            // same totals, quarters, target, met and level.
+            let quarters = self.period.quarters();
+            let first_full = |(year, quarter): (i32, u32)| {
+                full.iter()
+                    .find(|s| s.year == year && (s.month - 1) / 3 + 1 == quarter)
+                    .map(|s| s.month)
+            };
+            let sums = db::exports::quarter_sums(
                 db,
-                Who::People(&ids),
+                &ids,
+                &quarters,
                 (first.year, first.month),
                 (last.year, last.month),
             )
             .await?;
-            for r in found {
-                months.entry(r.person_id).or_default().push(MonthCount {
-                    year: r.year,
-                    month: r.month,
-                    unit_id: r.unit_id,
-                    accepted: r.accepted,
-                    rejected: r.rejected,
-                });
+            for person in sums {
+                let counts = months.entry(person.person_id).or_default();
+                for (&(year, quarter), (accepted, rejected)) in quarters.iter().zip(person.quarters)
+                {
+                    if let Some(month) = first_full((year, quarter))
+                        && (accepted, rejected) != (0, 0)
+                    {
+                        counts.push(MonthCount {
+                            year,
+                            month,
+                            unit_id: 0,
+                            accepted,
+                            rejected,
+                        });
+                    }
+                }
             }
         }
         for slice in slices.iter().filter(|s| !s.full) {
@@ -536,18 +584,31 @@ pub async fn xlsx(
     plan: &EvaluationPlan,
     header: FormHeader,
 ) -> AppResult<Workbook> {
-    let xlsx_error = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
-    let mut sheet = EvaluationXlsx::new(header, None).map_err(xlsx_error)?;
+    // Rows are written on a blocking thread while the next chunk loads, so the database and
+    // the spreadsheet work side by side; two chunks at most are in flight.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<EvaluationRow>>(1);
+    let writer = tokio::task::spawn_blocking(move || {
+        let mut sheet = EvaluationXlsx::new(header, None)?;
+        while let Some(rows) = rx.blocking_recv() {
+            for row in &rows {
+                sheet.write(row)?;
+            }
+        }
+        sheet.finish()
+    });
     for i in 0..plan.chunk_count() {
-        for row in plan.chunk(db, i).await? {
-            sheet.write(&row).map_err(xlsx_error)?;
+        let rows = plan.chunk(db, i).await?;
+        if tx.send(rows).await.is_err() {
+            // The writer stopped: its error is reported below.
+            break;
         }
     }
-    sheet.finish().map_err(xlsx_error)
+    drop(tx);
+    writer
+        .await
+        .map_err(|e| AppError::Internal(format!("xlsx writer: {e}")))?
+        .map_err(|e| AppError::Internal(format!("xlsx: {e}")))
 }
-
-/// (unit, platform, category, source host, rule label, accepted shares).
-type ShareGroupCount = (i64, String, Option<String>, String, Option<String>, i64);
 
 /// The annual report of a scope.
 pub async fn annual_report(
@@ -563,25 +624,11 @@ pub async fn annual_report(
             }
         }
     }
-    let mut q = share::Entity::find()
-        .select_only()
-        .column(share::Column::UnitId)
-        .column(share::Column::Platform)
-        .column(share::Column::RuleCategory)
-        .column(share::Column::SourceHost)
-        .column(share::Column::RuleLabel)
-        .column_as(share::Column::Id.count(), "n")
-        .filter(share::Column::Status.eq(ShareStatus::Accepted.as_str()))
-        .filter(share::Column::SharedOn.between(plan.period.start, plan.period.end))
-        .group_by(share::Column::UnitId)
-        .group_by(share::Column::Platform)
-        .group_by(share::Column::RuleCategory)
-        .group_by(share::Column::SourceHost)
-        .group_by(share::Column::RuleLabel);
-    if let ExportScope::Unit(_) = &plan.scope {
-        q = q.filter(share::Column::UnitId.is_in(group_of.keys().copied()));
-    }
-    let counts: Vec<ShareGroupCount> = q.into_tuple().all(db).await?;
+    let units: Option<Vec<i64>> = match &plan.scope {
+        ExportScope::Province => None,
+        ExportScope::Unit(_) => Some(group_of.keys().copied().collect()),
+    };
+    let counts = db::exports::share_groups(db, &plan.period, units.as_deref()).await?;
     for (unit_id, platform, category, host, label, n) in counts {
         if let Some(group) = group_of.get(&unit_id) {
             let n = u64::try_from(n).unwrap_or(0);

@@ -195,9 +195,12 @@ pub async fn for_people(
     let mut days: HashMap<i64, Vec<DayCount>> = HashMap::new();
     let full: Vec<_> = slices.iter().filter(|s| s.full).collect();
     if let (Some(first), Some(last)) = (full.first(), full.last()) {
-        for row in
-            db::tally::months(db, who, (first.year, first.month), (last.year, last.month)).await?
-        {
+        let (from, to) = ((first.year, first.month), (last.year, last.month));
+        let rows = match who {
+            Who::Everyone => db::tally::months_everyone(db, from, to).await?,
+            Who::People(_) => db::tally::months(db, who, from, to).await?,
+        };
+        for row in rows {
             months.entry(row.person_id).or_default().push(MonthCount {
                 year: row.year,
                 month: row.month,

@@ -1021,3 +1021,72 @@ both_databases!(
         app.finish().await
     }
 );
+
+both_databases!(
+    a_period_across_two_years_exports_what_the_engine_counts,
+    |app| async move {
+        app.seed_roster(UNITS_CSV, ROSTER_CSV).await;
+        let input = lantoa::service::policy::PolicyInput {
+            period_start: chrono::NaiveDate::from_ymd_opt(2025, 12, 15),
+            period_end: chrono::NaiveDate::from_ymd_opt(2026, 12, 14),
+            target: 10,
+            month_target: None,
+            quarter_target: None,
+            levels: Vec::new(),
+        };
+        lantoa::service::policy::set(&app.db, &lantoa::db::audit::Actor::cli(), 2026, &input)
+            .await
+            .expect("policy");
+        let mut settings = (*app.state.settings).clone();
+        settings.max_backdate_days = 400;
+        app.state.settings = Arc::new(settings);
+        app.set_clock("2026-12-20T03:00:00Z");
+        app.grant("DB003", "home_affairs", None).await;
+        let token = app.token_for("DB001").await;
+        let days = [
+            "2025-12-14",
+            "2025-12-15",
+            "2025-12-31",
+            "2026-01-10",
+            "2026-02-01",
+            "2026-04-30",
+            "2026-11-30",
+            "2026-12-01",
+            "2026-12-14",
+            "2026-12-15",
+        ];
+        for (n, day) in days.iter().enumerate() {
+            let (status, body) = app
+                .post(
+                    "/api/v1/shares",
+                    &token,
+                    json!({"source_url": format!("https://dienbien.gov.vn/ky/{n}"), "platform": "zalo", "shared_on": day}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{day}: {body}");
+        }
+        let expected = engine(&app).await;
+        let an = &expected["DB001"].figures;
+        assert_eq!(an.accepted, 8, "15/12/2025 to 14/12/2026");
+        let ha = app.token_for("DB003").await;
+        let (status, body) = app
+            .get("/api/v1/exports/evaluation?year=2026&format=json", &ha)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        for row in body["rows"].as_array().cloned().unwrap_or_default() {
+            let e = &expected[row["staff_code"].as_str().unwrap_or_default()].figures;
+            assert_eq!(row["accepted"], e.accepted);
+            assert_eq!(row["rejected"], e.rejected);
+            assert_eq!(row["quarters"], json!(e.accepted_by_quarter_number()));
+            assert_eq!(row["target"], json!(e.target));
+            assert_eq!(row["level"], json!(e.level));
+        }
+        let an_row = body["rows"]
+            .as_array()
+            .and_then(|r| r.iter().find(|x| x["staff_code"] == "DB001").cloned())
+            .expect("DB001");
+        // Q4 holds 15–31/12/2025 and 1/10–14/12/2026: 2 + 3.
+        assert_eq!(an_row["quarters"], json!([2, 1, 0, 5]));
+        app.finish().await
+    }
+);

@@ -198,7 +198,10 @@ both_databases!(
 
         // The same form sent again (a double tap, a retry on a weak connection): same answer.
         let (status, headers, _) = post_form(&app, "/shares/new", &s, &fields).await;
-        assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, next.clone()));
+        assert_eq!(
+            (status, location(&headers)),
+            (StatusCode::SEE_OTHER, next.clone())
+        );
         assert_eq!(app.count("shares").await, 1);
         // Sent back changed (another article, after going back): a new share, not the first.
         let mut changed = fields.to_vec();
