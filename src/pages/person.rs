@@ -70,7 +70,7 @@ fn group(items: Vec<ReviewItem>, lang: Lang) -> Vec<Month> {
                 date: format_vi(share.shared_on),
                 label: share.rule.label.clone().unwrap_or_else(|| share.source_host.clone()),
                 source_url: share.source_url,
-                platform: share.platform,
+                platform: share.platform.parse::<crate::verify::Platform>().map_or(share.platform.clone(), |p| p.label().to_owned()),
                 post_url: share.post_url,
                 rejected: share.status == "rejected",
                 reason: share.review.and_then(|r| r.reason),
