@@ -28,7 +28,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let _ = std::fs::create_dir_all("/var/tmp/lantoa-bench");
         "sqlite:///var/tmp/lantoa-bench/province.db?mode=rwc".to_owned()
     });
-    let settings = Settings { database_url: Secret::new(url.clone()), sqlite_synchronous: "normal".into(), ..Settings::default() };
+    let settings = Settings {
+        database_url: Secret::new(url.clone()),
+        sqlite_synchronous: "normal".into(),
+        ..Settings::default()
+    };
     lantoa::db::migrate(&settings).await?;
     let db = lantoa::db::connect(&settings).await?;
     let params = DemoParams::benchmark(YEAR);
@@ -36,7 +40,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let started = Instant::now();
         let province = generate_roster(2241, &params);
         roster(&db, &province).await.map_err(|e| e.message())?;
-        let allowlist = lantoa::verify::Allowlist::new(lantoa::db::allowlist::active_rules(&db).await?);
+        let allowlist =
+            lantoa::verify::Allowlist::new(lantoa::db::allowlist::active_rules(&db).await?);
         let mut loader = ShareLoader::new(&db, &allowlist).await?;
         let (sender, mut receiver) = tokio::sync::mpsc::channel(100_000);
         let people = province.people.clone();
@@ -50,9 +55,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let _ = producer.join();
         let stored = loader.finish(&db).await?;
-        let input = lantoa::service::policy::PolicyInput { period_start: None, period_end: None, target: 400, month_target: None, quarter_target: None, levels: Vec::new() };
-        lantoa::service::policy::set(&db, &lantoa::db::audit::Actor::cli(), YEAR, &input).await.map_err(|e| e.message())?;
-        println!("seeded {} people and {stored} shares in {:.0?}", province.people.len(), started.elapsed());
+        let input = lantoa::service::policy::PolicyInput {
+            period_start: None,
+            period_end: None,
+            target: 400,
+            month_target: None,
+            quarter_target: None,
+            levels: Vec::new(),
+        };
+        lantoa::service::policy::set(&db, &lantoa::db::audit::Actor::cli(), YEAR, &input)
+            .await
+            .map_err(|e| e.message())?;
+        println!(
+            "seeded {} people and {stored} shares in {:.0?}",
+            province.people.len(),
+            started.elapsed()
+        );
     }
     let shares = entity::share::Entity::find().count(&db).await?;
     let people = entity::person::Entity::find().count(&db).await?;
@@ -62,9 +80,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let all_people = lantoa::service::tally::everyone(&db).await?;
     let mut best: Option<(usize, entity::unit::Model, Vec<i64>)> = None;
     for unit in &units {
-        let ids: Vec<i64> = units.iter().filter(|u| u.path.starts_with(&unit.path)).map(|u| u.id).collect();
-        let count = all_people.iter().filter(|p| ids.contains(&p.unit_id)).count();
-        if best.as_ref().is_none_or(|(c, _, _)| count.abs_diff(100) < c.abs_diff(100)) {
+        let ids: Vec<i64> = units
+            .iter()
+            .filter(|u| u.path.starts_with(&unit.path))
+            .map(|u| u.id)
+            .collect();
+        let count = all_people
+            .iter()
+            .filter(|p| ids.contains(&p.unit_id))
+            .count();
+        if best
+            .as_ref()
+            .is_none_or(|(c, _, _)| count.abs_diff(100) < c.abs_diff(100))
+        {
             best = Some((count, unit.clone(), ids));
         }
     }
@@ -73,7 +101,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut unit_times = Vec::new();
     for _ in 0..20 {
         let started = Instant::now();
-        let tally = for_scope(&db, YEAR, Scope::Subtree { ids: &ids, path: &unit.path }).await?;
+        let tally = for_scope(
+            &db,
+            YEAR,
+            Scope::Subtree {
+                ids: &ids,
+                path: &unit.path,
+            },
+        )
+        .await?;
         unit_times.push(started.elapsed());
         assert_eq!(tally.rows.len(), unit_people);
     }
@@ -85,9 +121,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         province_times.push(started.elapsed());
         rows = tally.rows.len();
     }
-    let backend = if url.starts_with("sqlite") { "sqlite" } else { "postgres" };
+    let backend = if url.starts_with("sqlite") {
+        "sqlite"
+    } else {
+        "postgres"
+    };
     println!("backend={backend} people={people} shares={shares}");
-    println!("unit dashboard tally: unit {} ({unit_people} people) median {:.1?} over 20 runs", unit.code, median(unit_times));
-    println!("province-wide tally: {rows} people, median {:.1?} over 5 runs", median(province_times));
+    println!(
+        "unit dashboard tally: unit {} ({unit_people} people) median {:.1?} over 20 runs",
+        unit.code,
+        median(unit_times)
+    );
+    println!(
+        "province-wide tally: {rows} people, median {:.1?} over 5 runs",
+        median(province_times)
+    );
     Ok(())
 }

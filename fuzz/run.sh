@@ -19,7 +19,14 @@ for target in "${TARGETS[@]}"; do
   # -timeout: one input may take at most 10 s; -rss_limit_mb bounds memory.
   timeout $((SECONDS_PER_TARGET + 120)) cargo +nightly fuzz run "$target" "corpus/$target" -- \
     -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    >"$log" 2>&1 || { tail -n 40 "$log"; echo "fuzz: $target FAILED (see fuzz/artifacts/$target)"; exit 1; }
+    >"$log" 2>&1 || true
+  # A finding is a crash, a sanitizer report, a timeout or an out-of-memory, with its input saved
+  # under fuzz/artifacts/; an interrupted run (a signal from outside) is not.
+  if grep -qE 'deadly signal|ERROR: (libFuzzer|AddressSanitizer)|panicked at|SUMMARY: (libFuzzer|AddressSanitizer)' "$log"; then
+    grep -vE '^#[0-9]' "$log" | tail -n 40
+    echo "fuzz: $target FOUND A FAILURE (input in fuzz/artifacts/$target)"
+    exit 1
+  fi
   runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo "?")
   rate=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo "?")
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo "?")

@@ -28,7 +28,11 @@ pub struct ListQuery {
 
 /// A person's entries with status, review decision and reason, and review flags.
 #[utoipa::path(get, path = "/api/v1/shares", tag = "shares", security(("bearer" = [])), params(("staff_code" = String, Query, description = "whose entries"), ("year" = Option<i32>, Query, description = "work year, this year by default"), ("month" = Option<u32>, Query, description = "a calendar month")), responses((status = 200, description = "The person's entries with status and review"), (status = 403, description = "`forbidden`", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser, ApiQuery(query): ApiQuery<ListQuery>) -> AppResult<Json<Value>> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> AppResult<Json<Value>> {
     if let Some(year) = query.year {
         check_year(year)?;
     }
@@ -40,7 +44,14 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, ApiQuery(que
         None if user.sees_everything() => return Err(AppError::NotFound("cán bộ")),
         None => return Err(AppError::Forbidden),
     };
-    let (_, period) = resolve_period(&state, &PeriodQuery { year: query.year, month: query.month }).await?;
+    let (_, period) = resolve_period(
+        &state,
+        &PeriodQuery {
+            year: query.year,
+            month: query.month,
+        },
+    )
+    .await?;
     let items = entries_with_flags(&state.db, person.id, period.start, period.end).await?;
     Ok(Json(json!({
         "person": {"staff_code": person.staff_code, "full_name": person.full_name},
@@ -60,7 +71,12 @@ pub struct ReviewInput {
 
 /// Rejects or restores one entry.
 #[utoipa::path(post, path = "/api/v1/shares/{id}/review", tag = "shares", security(("bearer" = [])), params(("id" = i64, Path, description = "share id")), request_body = crate::api::openapi::ReviewIn, responses((status = 200, description = "The entry after the decision"), (status = 403, description = "`forbidden`", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::openapi::ErrorBody), (status = 422, description = "`reason_required`, …", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
-pub async fn review(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, ApiJson(input): ApiJson<ReviewInput>) -> AppResult<Json<Value>> {
+pub async fn review(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<ReviewInput>,
+) -> AppResult<Json<Value>> {
     let share = decide(&state, &user, id, input.decision, input.reason.as_deref()).await?;
     Ok(Json(json!({ "share": share })))
 }
@@ -79,11 +95,19 @@ pub struct BulkInput {
 
 /// Rejects or restores several entries; each succeeds or fails on its own.
 #[utoipa::path(post, path = "/api/v1/shares/review", tag = "shares", security(("bearer" = [])), request_body = crate::api::openapi::ReviewBulkIn, responses((status = 200, description = "Per-entry results in order"), (status = 422, description = "`invalid_body`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
-pub async fn review_bulk(State(state): State<AppState>, user: CurrentUser, ApiJson(input): ApiJson<BulkInput>) -> AppResult<Json<Value>> {
+pub async fn review_bulk(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<BulkInput>,
+) -> AppResult<Json<Value>> {
     if input.ids.is_empty() || input.ids.len() > 200 {
-        return Err(AppError::invalid("invalid_ids", "Chọn từ 1 đến 200 lượt chia sẻ."));
+        return Err(AppError::invalid(
+            "invalid_ids",
+            "Chọn từ 1 đến 200 lượt chia sẻ.",
+        ));
     }
-    crate::review::check_reason(input.decision, input.reason.as_deref()).map_err(|m| AppError::invalid("reason_required", m))?;
+    crate::review::check_reason(input.decision, input.reason.as_deref())
+        .map_err(|m| AppError::invalid("reason_required", m))?;
     let mut results = Vec::with_capacity(input.ids.len());
     for id in input.ids {
         match decide(&state, &user, id, input.decision, input.reason.as_deref()).await {

@@ -34,7 +34,15 @@ pub async fn tally(
         None => return Err(AppError::Forbidden),
     };
     let unit_ids = db::units::subtree_ids(&state.db, &unit).await?;
-    let tally = for_scope(&state.db, year, Scope::Subtree { ids: &unit_ids, path: &unit.path }).await?;
+    let tally = for_scope(
+        &state.db,
+        year,
+        Scope::Subtree {
+            ids: &unit_ids,
+            path: &unit.path,
+        },
+    )
+    .await?;
     let rows: Vec<TallyRowView> = tally.rows.iter().map(TallyRowView::from).collect();
     Ok(Json(json!({
         "year": year,

@@ -13,9 +13,9 @@ use sea_orm::{
 use super::{CliError, CliResult};
 use crate::db;
 use crate::db::audit::Actor;
-use crate::service::policy::PolicyInput;
 use crate::demo::{DemoParams, generate};
 use crate::domain::roster::Role;
+use crate::service::policy::PolicyInput;
 use crate::service::seed::{ShareLoader, roster};
 use crate::settings::{Secret, Settings};
 use crate::verify::Allowlist;

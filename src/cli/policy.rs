@@ -58,20 +58,31 @@ pub enum PolicyCommand {
 }
 
 fn date_arg(text: Option<&str>, what: &str) -> Result<Option<chrono::NaiveDate>, CliError> {
-    text.map(|t| parse_date(t).ok_or_else(|| CliError(format!("{what} «{t}» không hợp lệ (YYYY-MM-DD hoặc dd/mm/yyyy)"))))
-        .transpose()
+    text.map(|t| {
+        parse_date(t).ok_or_else(|| {
+            CliError(format!(
+                "{what} «{t}» không hợp lệ (YYYY-MM-DD hoặc dd/mm/yyyy)"
+            ))
+        })
+    })
+    .transpose()
 }
 
 fn level_arg(text: &str) -> Result<Level, CliError> {
-    let (name, percent) = text
-        .rsplit_once(':')
-        .ok_or_else(|| CliError(format!("mức «{text}» phải có dạng TÊN:PHẦN_TRĂM, ví dụ Vượt:150")))?;
+    let (name, percent) = text.rsplit_once(':').ok_or_else(|| {
+        CliError(format!(
+            "mức «{text}» phải có dạng TÊN:PHẦN_TRĂM, ví dụ Vượt:150"
+        ))
+    })?;
     let min_percent = percent
         .trim()
         .trim_end_matches('%')
         .parse()
         .map_err(|_| CliError(format!("phần trăm «{percent}» không hợp lệ")))?;
-    Ok(Level { name: name.trim().to_owned(), min_percent })
+    Ok(Level {
+        name: name.trim().to_owned(),
+        min_percent,
+    })
 }
 
 /// Runs a policy subcommand.
@@ -79,16 +90,29 @@ pub async fn run(settings: &Settings, command: PolicyCommand) -> CliResult {
     let db = open_database(settings).await?;
     let actor = Actor::cli();
     match command {
-        PolicyCommand::Set { year, target, period_start, period_end, month_target, quarter_target, levels } => {
+        PolicyCommand::Set {
+            year,
+            target,
+            period_start,
+            period_end,
+            month_target,
+            quarter_target,
+            levels,
+        } => {
             let input = PolicyInput {
                 period_start: date_arg(period_start.as_deref(), "ngày bắt đầu")?,
                 period_end: date_arg(period_end.as_deref(), "ngày kết thúc")?,
                 target,
                 month_target,
                 quarter_target,
-                levels: levels.iter().map(|l| level_arg(l)).collect::<Result<_, _>>()?,
+                levels: levels
+                    .iter()
+                    .map(|l| level_arg(l))
+                    .collect::<Result<_, _>>()?,
             };
-            let row = set(&db, &actor, year, &input).await.map_err(|e| CliError(e.message()))?;
+            let row = set(&db, &actor, year, &input)
+                .await
+                .map_err(|e| CliError(e.message()))?;
             println!(
                 "Chỉ tiêu năm {year}: {target} lượt chia sẻ, kỳ đánh giá {} – {}.",
                 format_vi(row.period_start),
@@ -101,16 +125,24 @@ pub async fn run(settings: &Settings, command: PolicyCommand) -> CliResult {
                 p.target,
                 format_vi(p.period_start),
                 format_vi(p.period_end),
-                if p.closed_at.is_some() { ", đã chốt số liệu" } else { "" }
+                if p.closed_at.is_some() {
+                    ", đã chốt số liệu"
+                } else {
+                    ""
+                }
             ),
             None => return Err(CliError(format!("chưa có chỉ tiêu cho năm {year}"))),
         },
         PolicyCommand::Close { year } => {
-            let people = close(&db, &actor, year).await.map_err(|e| CliError(e.message()))?;
+            let people = close(&db, &actor, year)
+                .await
+                .map_err(|e| CliError(e.message()))?;
             println!("Đã chốt số liệu năm {year} cho {people} cán bộ.");
         }
         PolicyCommand::Reopen { year } => {
-            reopen(&db, &actor, year).await.map_err(|e| CliError(e.message()))?;
+            reopen(&db, &actor, year)
+                .await
+                .map_err(|e| CliError(e.message()))?;
             println!("Đã mở lại số liệu năm {year}.");
         }
     }

@@ -82,14 +82,16 @@ pub async fn months(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(person_id, unit_id, year, month, accepted, rejected)| MonthRow {
-            person_id,
-            unit_id,
-            year,
-            month: u32::try_from(month).unwrap_or(1),
-            accepted: u32::try_from(accepted).unwrap_or(0),
-            rejected: u32::try_from(rejected).unwrap_or(0),
-        })
+        .map(
+            |(person_id, unit_id, year, month, accepted, rejected)| MonthRow {
+                person_id,
+                unit_id,
+                year,
+                month: u32::try_from(month).unwrap_or(1),
+                accepted: u32::try_from(accepted).unwrap_or(0),
+                rejected: u32::try_from(rejected).unwrap_or(0),
+            },
+        )
         .collect())
 }
 
@@ -107,7 +109,9 @@ pub async fn months_everyone(
         sea_orm::DbBackend::Postgres => {
             "string_agg(concat_ws(':', unit_id, year, month, accepted, rejected), ',')"
         }
-        _ => "group_concat(unit_id || ':' || year || ':' || month || ':' || accepted || ':' || rejected, ',')",
+        _ => {
+            "group_concat(unit_id || ':' || year || ':' || month || ':' || accepted || ':' || rejected, ',')"
+        }
     };
     let sql = format!(
         "SELECT person_id, {pack} AS packed FROM tally_months \
@@ -117,7 +121,10 @@ pub async fn months_everyone(
         y1 = last.0,
     );
     let rows = db
-        .query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql))
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
         .await?;
     let mut out = Vec::with_capacity(rows.len() * 12);
     for row in rows {
@@ -126,7 +133,8 @@ pub async fn months_everyone(
         for item in packed.split(',') {
             let mut parts = item.split(':').map(|p| p.parse::<i64>().unwrap_or(0));
             let mut next = || parts.next().unwrap_or(0);
-            let (unit_id, year, month, accepted, rejected) = (next(), next(), next(), next(), next());
+            let (unit_id, year, month, accepted, rejected) =
+                (next(), next(), next(), next(), next());
             out.push(MonthRow {
                 person_id,
                 unit_id,

@@ -111,14 +111,20 @@ fn line(row: &PersonTally, today: NaiveDate) -> Line {
         .iter()
         .find(|q| q.year == today.year() && q.quarter == quarter_of(today))
         .map_or(0, |q| q.accepted);
-    let percent = f.target.map(|t| (f.accepted * 100).checked_div(t).unwrap_or(100));
+    let percent = f
+        .target
+        .map(|t| (f.accepted * 100).checked_div(t).unwrap_or(100));
     let behind = f
         .target
         .is_some_and(|t| f.accepted < expected_by(t, &f.period, today));
     Line {
         staff_code: row.person.staff_code.clone(),
         full_name: row.person.full_name.clone(),
-        unit_name: row.unit.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+        unit_name: row
+            .unit
+            .as_ref()
+            .map(|u| u.name.clone())
+            .unwrap_or_default(),
         month,
         quarter,
         period: f.accepted,
@@ -135,14 +141,24 @@ pub fn build(tally: &YearTally, query: &DashboardQuery, today: NaiveDate) -> Mod
     let all: Vec<Line> = tally.rows.iter().map(|r| line(r, today)).collect();
     let people = all.len();
     let behind = all.iter().filter(|l| l.behind).count();
-    let met = tally.rows.iter().filter(|r| r.figures.met == Some(true)).count();
-    let needle = query.q.as_deref().map(|q| crate::domain::names::fold_ascii(q.trim()).to_lowercase()).filter(|q| !q.is_empty());
+    let met = tally
+        .rows
+        .iter()
+        .filter(|r| r.figures.met == Some(true))
+        .count();
+    let needle = query
+        .q
+        .as_deref()
+        .map(|q| crate::domain::names::fold_ascii(q.trim()).to_lowercase())
+        .filter(|q| !q.is_empty());
     let mut lines: Vec<Line> = all
         .into_iter()
         .filter(|l| query.behind.is_none() || l.behind)
         .filter(|l| {
             needle.as_ref().is_none_or(|n| {
-                crate::domain::names::fold_ascii(&l.full_name).to_lowercase().contains(n)
+                crate::domain::names::fold_ascii(&l.full_name)
+                    .to_lowercase()
+                    .contains(n)
                     || l.staff_code.to_lowercase().contains(n)
             })
         })
@@ -217,7 +233,11 @@ struct DashboardPage<'a> {
 
 /// `/units`: a unit head's own unit (Home Affairs and admins: the province).
 pub async fn index(State(state): State<AppState>, user: CurrentUser) -> PageResult<Response> {
-    let scope = user.grants.iter().find(|g| g.role == crate::domain::roster::Role::UnitHead).and_then(|g| g.unit_code.clone());
+    let scope = user
+        .grants
+        .iter()
+        .find(|g| g.role == crate::domain::roster::Role::UnitHead)
+        .and_then(|g| g.unit_code.clone());
     let code = match scope {
         Some(code) => code,
         None if user.sees_everything() => db::units::all(&state.db)
@@ -249,7 +269,15 @@ pub async fn show(
     let year = query.year.unwrap_or(today.year());
     crate::api::json::check_year(year)?;
     let ids = db::units::subtree_ids(&state.db, &unit).await?;
-    let tally = for_scope(&state.db, year, Scope::Subtree { ids: &ids, path: &unit.path }).await?;
+    let tally = for_scope(
+        &state.db,
+        year,
+        Scope::Subtree {
+            ids: &ids,
+            path: &unit.path,
+        },
+    )
+    .await?;
     let rollups = rollups(&state, &unit, &tally).await?;
     let model = build(&tally, &query, today);
     Ok(render(&DashboardPage {
@@ -270,23 +298,38 @@ pub async fn show(
 }
 
 /// Totals per direct sub-unit (each including its own subtree).
-async fn rollups(state: &AppState, unit: &entity::unit::Model, tally: &YearTally) -> PageResult<Vec<Rollup>> {
+async fn rollups(
+    state: &AppState,
+    unit: &entity::unit::Model,
+    tally: &YearTally,
+) -> PageResult<Vec<Rollup>> {
     let all = db::units::all(&state.db).await?;
-    let children: Vec<&entity::unit::Model> = all.iter().filter(|u| u.parent_id == Some(unit.id)).collect();
-    let path_of: std::collections::HashMap<i64, &str> = all.iter().map(|u| (u.id, u.path.as_str())).collect();
+    let children: Vec<&entity::unit::Model> = all
+        .iter()
+        .filter(|u| u.parent_id == Some(unit.id))
+        .collect();
+    let path_of: std::collections::HashMap<i64, &str> =
+        all.iter().map(|u| (u.id, u.path.as_str())).collect();
     let mut out = Vec::new();
     for child in children {
         let inside: Vec<&PersonTally> = tally
             .rows
             .iter()
-            .filter(|r| path_of.get(&r.person.unit_id).is_some_and(|p| p.starts_with(&child.path)))
+            .filter(|r| {
+                path_of
+                    .get(&r.person.unit_id)
+                    .is_some_and(|p| p.starts_with(&child.path))
+            })
             .collect();
         out.push(Rollup {
             code: child.code.clone(),
             name: child.name.clone(),
             people: inside.len(),
             accepted: inside.iter().map(|r| r.figures.accepted).sum(),
-            met: inside.iter().filter(|r| r.figures.met == Some(true)).count(),
+            met: inside
+                .iter()
+                .filter(|r| r.figures.met == Some(true))
+                .count(),
         });
     }
     out.sort_by(|a, b| crate::domain::names::compare(&a.name, &b.name));
@@ -304,7 +347,11 @@ mod tests {
         assert_eq!(expected_by(365, &period, d(1, 1)), 1);
         assert_eq!(expected_by(365, &period, d(7, 2)), 183);
         assert_eq!(expected_by(365, &period, d(12, 31)), 365);
-        assert_eq!(expected_by(100, &Period::calendar_year(2027), d(6, 1)), 0, "a future period expects nothing yet");
+        assert_eq!(
+            expected_by(100, &Period::calendar_year(2027), d(6, 1)),
+            0,
+            "a future period expects nothing yet"
+        );
     }
 
     #[test]

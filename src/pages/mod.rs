@@ -83,12 +83,37 @@ pub fn routes(routes: Routes) -> Routes {
             exports::commendations,
         )
         // Unit heads see their subtree, Home Affairs and admins any unit: checked inside.
-        .add(M::GET, "/units", Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs]), dashboard::index)
-        .add(M::GET, "/units/{code}", Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs]), dashboard::show)
+        .add(
+            M::GET,
+            "/units",
+            Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs]),
+            dashboard::index,
+        )
+        .add(
+            M::GET,
+            "/units/{code}",
+            Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs]),
+            dashboard::show,
+        )
         .add(M::GET, "/people/{staff_code}", Need::SignedIn, person::show)
-        .add(M::POST, "/people/{staff_code}/review", Need::AnyRole(&[Role::UnitHead]), person::review)
-        .add(M::GET, "/policies/{year}", Need::AnyRole(&[Role::HomeAffairs]), policy::show)
-        .add(M::POST, "/policies/{year}", Need::AnyRole(&[Role::HomeAffairs]), policy::submit)
+        .add(
+            M::POST,
+            "/people/{staff_code}/review",
+            Need::AnyRole(&[Role::UnitHead]),
+            person::review,
+        )
+        .add(
+            M::GET,
+            "/policies/{year}",
+            Need::AnyRole(&[Role::HomeAffairs]),
+            policy::show,
+        )
+        .add(
+            M::POST,
+            "/policies/{year}",
+            Need::AnyRole(&[Role::HomeAffairs]),
+            policy::submit,
+        )
 }
 
 /// The interface language.

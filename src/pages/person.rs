@@ -15,7 +15,9 @@ use crate::db;
 use crate::domain::time::format_vi;
 use crate::error::AppError;
 use crate::review::Decision;
-use crate::service::review::{ReviewItem, can_read_person, can_review_person, decide, entries_with_flags};
+use crate::service::review::{
+    ReviewItem, can_read_person, can_review_person, decide, entries_with_flags,
+};
 use crate::tally::evaluation_period;
 
 /// `?year=`.
@@ -59,18 +61,43 @@ fn group(items: Vec<ReviewItem>, lang: Lang) -> Vec<Month> {
     let mut months: Vec<Month> = Vec::new();
     for item in items {
         let share = item.share;
-        let label = format!("{} {:02}/{}", lang.s("Tháng", "Month"), share.shared_on.month(), share.shared_on.year());
+        let label = format!(
+            "{} {:02}/{}",
+            lang.s("Tháng", "Month"),
+            share.shared_on.month(),
+            share.shared_on.year()
+        );
         if months.last().is_none_or(|m| m.label != label) {
-            months.push(Month { label: label.clone(), items: Vec::new() });
+            months.push(Month {
+                label: label.clone(),
+                items: Vec::new(),
+            });
         }
-        let flags = item.flags.iter().map(|f| if lang == Lang::En { f.label_en() } else { f.label_vi() }).collect();
+        let flags = item
+            .flags
+            .iter()
+            .map(|f| {
+                if lang == Lang::En {
+                    f.label_en()
+                } else {
+                    f.label_vi()
+                }
+            })
+            .collect();
         if let Some(month) = months.last_mut() {
             month.items.push(Item {
                 id: share.id,
                 date: format_vi(share.shared_on),
-                label: share.rule.label.clone().unwrap_or_else(|| share.source_host.clone()),
+                label: share
+                    .rule
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| share.source_host.clone()),
                 source_url: share.source_url,
-                platform: share.platform.parse::<crate::verify::Platform>().map_or(share.platform.clone(), |p| p.label().to_owned()),
+                platform: share
+                    .platform
+                    .parse::<crate::verify::Platform>()
+                    .map_or(share.platform.clone(), |p| p.label().to_owned()),
                 post_url: share.post_url,
                 rejected: share.status == "rejected",
                 reason: share.review.and_then(|r| r.reason),
@@ -135,9 +162,14 @@ pub async fn review(
         _ => return Err(AppError::invalid("invalid_form", "Chọn «Loại» hoặc «Khôi phục».").into()),
     };
     if ids.is_empty() || ids.len() > 200 {
-        return Err(AppError::invalid("invalid_ids", "Chọn ít nhất một lượt chia sẻ (tối đa 200).").into());
+        return Err(AppError::invalid(
+            "invalid_ids",
+            "Chọn ít nhất một lượt chia sẻ (tối đa 200).",
+        )
+        .into());
     }
-    crate::review::check_reason(decision, reason.as_deref()).map_err(|m| AppError::invalid("reason_required", m))?;
+    crate::review::check_reason(decision, reason.as_deref())
+        .map_err(|m| AppError::invalid("reason_required", m))?;
     for id in ids {
         decide(&state, &user, id, decision, reason.as_deref()).await?;
     }

@@ -33,20 +33,38 @@ struct PolicyPage<'a> {
     error: Option<String>,
 }
 
-async fn page(state: &AppState, lang: Lang, user: &CurrentUser, year: i32, error: Option<String>) -> PageResult<Response> {
+async fn page(
+    state: &AppState,
+    lang: Lang,
+    user: &CurrentUser,
+    year: i32,
+    error: Option<String>,
+) -> PageResult<Response> {
     let row = db::policy::row_for_year(&state.db, year).await?;
     let policy = row.as_ref().map(db::policy::to_policy);
     let number = |v: Option<i32>| v.map(|v| v.to_string()).unwrap_or_default();
     let levels = policy
         .as_ref()
-        .map(|p| p.levels.iter().map(|l| format!("{}:{}", l.name, l.min_percent)).collect::<Vec<_>>().join("; "))
+        .map(|p| {
+            p.levels
+                .iter()
+                .map(|l| format!("{}:{}", l.name, l.min_percent))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
         .unwrap_or_default();
     Ok(render(&PolicyPage {
         lang,
         year,
         csrf: user.csrf_token().unwrap_or_default(),
-        period_start: row.as_ref().map(|r| format_vi(r.period_start)).unwrap_or_else(|| format!("01/01/{year}")),
-        period_end: row.as_ref().map(|r| format_vi(r.period_end)).unwrap_or_else(|| format!("31/12/{year}")),
+        period_start: row
+            .as_ref()
+            .map(|r| format_vi(r.period_start))
+            .unwrap_or_else(|| format!("01/01/{year}")),
+        period_end: row
+            .as_ref()
+            .map(|r| format_vi(r.period_end))
+            .unwrap_or_else(|| format!("31/12/{year}")),
         target: number(row.as_ref().map(|r| r.target)),
         month_target: number(row.as_ref().and_then(|r| r.month_target)),
         quarter_target: number(row.as_ref().and_then(|r| r.quarter_target)),
@@ -58,7 +76,12 @@ async fn page(state: &AppState, lang: Lang, user: &CurrentUser, year: i32, error
 }
 
 /// The policy form.
-pub async fn show(State(state): State<AppState>, lang: Lang, user: CurrentUser, Path(year): Path<i32>) -> PageResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(year): Path<i32>,
+) -> PageResult<Response> {
     let year = crate::api::json::check_year(year)?;
     page(&state, lang, &user, year, None).await
 }
@@ -76,22 +99,37 @@ fn parse_form(body: &[u8]) -> Result<(String, PolicyInput), String> {
         if text.is_empty() {
             return Ok(None);
         }
-        text.parse().map(Some).map_err(|_| format!("{what} phải là số nguyên không âm."))
+        text.parse()
+            .map(Some)
+            .map_err(|_| format!("{what} phải là số nguyên không âm."))
     };
     let date = |name: &str, what: &str| -> Result<Option<chrono::NaiveDate>, String> {
         let text = field(name);
         if text.is_empty() {
             return Ok(None);
         }
-        parse_date(&text).map(Some).ok_or_else(|| format!("{what} không hợp lệ (dd/mm/yyyy)."))
+        parse_date(&text)
+            .map(Some)
+            .ok_or_else(|| format!("{what} không hợp lệ (dd/mm/yyyy)."))
     };
     let mut levels = Vec::new();
-    for part in field("levels").split(';').map(str::trim).filter(|p| !p.is_empty()) {
+    for part in field("levels")
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         let (name, percent) = part
             .rsplit_once(':')
             .ok_or_else(|| format!("Mức «{part}» phải có dạng Tên:phần trăm, ví dụ Vượt:150."))?;
-        let min_percent = percent.trim().trim_end_matches('%').parse().map_err(|_| format!("Phần trăm của mức «{part}» không hợp lệ."))?;
-        levels.push(Level { name: name.trim().to_owned(), min_percent });
+        let min_percent = percent
+            .trim()
+            .trim_end_matches('%')
+            .parse()
+            .map_err(|_| format!("Phần trăm của mức «{part}» không hợp lệ."))?;
+        levels.push(Level {
+            name: name.trim().to_owned(),
+            min_percent,
+        });
     }
     let input = PolicyInput {
         period_start: date("period_start", "Ngày bắt đầu")?,
@@ -105,10 +143,19 @@ fn parse_form(body: &[u8]) -> Result<(String, PolicyInput), String> {
 }
 
 /// Saves, closes or reopens; errors redisplay the form with the message.
-pub async fn submit(State(state): State<AppState>, lang: Lang, user: CurrentUser, Path(year): Path<i32>, body: Bytes) -> PageResult<Response> {
+pub async fn submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(year): Path<i32>,
+    body: Bytes,
+) -> PageResult<Response> {
     let year = crate::api::json::check_year(year)?;
     let actor = user.actor();
-    let action = url::form_urlencoded::parse(&body).find(|(k, _)| k == "action").map(|(_, v)| v.into_owned()).unwrap_or_default();
+    let action = url::form_urlencoded::parse(&body)
+        .find(|(k, _)| k == "action")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
     let outcome = match action.as_str() {
         "close" => close(&state.db, &actor, year).await.map(|_| ()),
         "reopen" if user.has_role(Role::Admin) => reopen(&state.db, &actor, year).await,

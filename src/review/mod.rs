@@ -79,7 +79,9 @@ pub fn flags(entries: &[Entry]) -> HashMap<i64, Vec<Flag>> {
                 && (other.submitted_at - entry.submitted_at).abs() <= SAME_ARTICLE_WINDOW
         });
         if twin {
-            out.entry(entry.id).or_default().push(Flag::SamePlatformsBurst);
+            out.entry(entry.id)
+                .or_default()
+                .push(Flag::SamePlatformsBurst);
         }
         // Many entries in any window that contains this one.
         let start = by_time[..=i]
@@ -115,13 +117,18 @@ pub enum Decision {
 pub const MAX_REASON_CHARS: usize = 500;
 
 /// Checks a decision's reason: a rejection needs one (1–500 characters, no control characters).
-pub fn check_reason(decision: Decision, reason: Option<&str>) -> Result<Option<String>, &'static str> {
+pub fn check_reason(
+    decision: Decision,
+    reason: Option<&str>,
+) -> Result<Option<String>, &'static str> {
     let reason = reason
         .map(|r| r.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|r| !r.is_empty());
     match (&reason, decision) {
         (None, Decision::Reject) => Err("Cần ghi rõ lý do khi loại một lượt chia sẻ."),
-        (Some(r), _) if r.chars().count() > MAX_REASON_CHARS => Err("Lý do quá dài (tối đa 500 ký tự)."),
+        (Some(r), _) if r.chars().count() > MAX_REASON_CHARS => {
+            Err("Lý do quá dài (tối đa 500 ký tự).")
+        }
         (Some(r), _) if r.chars().any(char::is_control) => Err("Lý do có ký tự không hợp lệ."),
         _ => Ok(reason),
     }
@@ -147,7 +154,12 @@ mod tests {
 
     #[test]
     fn the_same_article_on_two_platforms_within_minutes_is_flagged() {
-        let entries = [entry(1, "a", "facebook", 0), entry(2, "a", "zalo", 3), entry(3, "a", "tiktok", 60), entry(4, "b", "zalo", 1)];
+        let entries = [
+            entry(1, "a", "facebook", 0),
+            entry(2, "a", "zalo", 3),
+            entry(3, "a", "tiktok", 60),
+            entry(4, "b", "zalo", 1),
+        ];
         let f = flags(&entries);
         assert_eq!(f.get(&1), Some(&vec![Flag::SamePlatformsBurst]));
         assert_eq!(f.get(&2), Some(&vec![Flag::SamePlatformsBurst]));
@@ -157,9 +169,17 @@ mod tests {
 
     #[test]
     fn a_burst_of_entries_is_flagged_but_a_steady_day_is_not() {
-        let burst: Vec<Entry> = (0..12).map(|i| entry(i, &format!("k{i}"), "facebook", i / 2)).collect();
-        assert!(flags(&burst).values().all(|f| f.contains(&Flag::ManyInShortTime)));
-        let steady: Vec<Entry> = (0..12).map(|i| entry(i, &format!("k{i}"), "facebook", i * 30)).collect();
+        let burst: Vec<Entry> = (0..12)
+            .map(|i| entry(i, &format!("k{i}"), "facebook", i / 2))
+            .collect();
+        assert!(
+            flags(&burst)
+                .values()
+                .all(|f| f.contains(&Flag::ManyInShortTime))
+        );
+        let steady: Vec<Entry> = (0..12)
+            .map(|i| entry(i, &format!("k{i}"), "facebook", i * 30))
+            .collect();
         assert!(flags(&steady).is_empty());
     }
 
@@ -178,7 +198,10 @@ mod tests {
     fn a_rejection_needs_a_reason() {
         assert!(check_reason(Decision::Reject, None).is_err());
         assert!(check_reason(Decision::Reject, Some("   ")).is_err());
-        assert_eq!(check_reason(Decision::Reject, Some(" Không  đúng ")), Ok(Some("Không đúng".into())));
+        assert_eq!(
+            check_reason(Decision::Reject, Some(" Không  đúng ")),
+            Ok(Some("Không đúng".into()))
+        );
         assert_eq!(check_reason(Decision::Restore, None), Ok(None));
         assert!(check_reason(Decision::Reject, Some(&"x".repeat(501))).is_err());
     }

@@ -41,13 +41,28 @@ fn invalid(message: impl Into<String>) -> AppError {
 }
 
 /// Creates or replaces a year's policy (refused while the year is closed); audited.
-pub async fn set(db: &DatabaseConnection, actor: &Actor, year: i32, input: &PolicyInput) -> AppResult<evaluation_policy::Model> {
+pub async fn set(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    year: i32,
+    input: &PolicyInput,
+) -> AppResult<evaluation_policy::Model> {
     if !(2000..=2100).contains(&year) {
-        return Err(AppError::invalid("invalid_year", "Năm không hợp lệ (2000–2100)."));
+        return Err(AppError::invalid(
+            "invalid_year",
+            "Năm không hợp lệ (2000–2100).",
+        ));
     }
-    let start = input.period_start.or(NaiveDate::from_ymd_opt(year, 1, 1)).ok_or_else(|| invalid("Ngày bắt đầu không hợp lệ."))?;
-    let end = input.period_end.or(NaiveDate::from_ymd_opt(year, 12, 31)).ok_or_else(|| invalid("Ngày kết thúc không hợp lệ."))?;
-    let period = Period::new(start, end).ok_or_else(|| invalid("Ngày kết thúc trước ngày bắt đầu."))?;
+    let start = input
+        .period_start
+        .or(NaiveDate::from_ymd_opt(year, 1, 1))
+        .ok_or_else(|| invalid("Ngày bắt đầu không hợp lệ."))?;
+    let end = input
+        .period_end
+        .or(NaiveDate::from_ymd_opt(year, 12, 31))
+        .ok_or_else(|| invalid("Ngày kết thúc không hợp lệ."))?;
+    let period =
+        Period::new(start, end).ok_or_else(|| invalid("Ngày kết thúc trước ngày bắt đầu."))?;
     let policy = Policy {
         year,
         period,
@@ -58,7 +73,8 @@ pub async fn set(db: &DatabaseConnection, actor: &Actor, year: i32, input: &Poli
     };
     policy.validate().map_err(|e| invalid(e.to_string()))?;
     let to_i32 = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
-    let levels = serde_json::to_string(&policy.levels).map_err(|e| AppError::Internal(e.to_string()))?;
+    let levels =
+        serde_json::to_string(&policy.levels).map_err(|e| AppError::Internal(e.to_string()))?;
     let txn = db.begin().await?;
     let previous = db::policy::row_for_year(&txn, year).await?;
     if previous.as_ref().is_some_and(|p| p.closed_at.is_some()) {
@@ -67,7 +83,11 @@ pub async fn set(db: &DatabaseConnection, actor: &Actor, year: i32, input: &Poli
     let now = chrono::Utc::now();
     let mut row = match previous.clone() {
         Some(row) => row.into(),
-        None => evaluation_policy::ActiveModel { year: Set(year), created_at: Set(now), ..Default::default() },
+        None => evaluation_policy::ActiveModel {
+            year: Set(year),
+            created_at: Set(now),
+            ..Default::default()
+        },
     };
     row.period_start = Set(start);
     row.period_end = Set(end);
@@ -78,28 +98,39 @@ pub async fn set(db: &DatabaseConnection, actor: &Actor, year: i32, input: &Poli
     row.updated_at = Set(now);
     let saved = row.save(&txn).await?;
     let saved = sea_orm::TryIntoModel::try_into_model(saved)?;
-    db::audit::record(&txn, actor, Event {
-        action: "policy.set",
-        target_type: Some("policy"),
-        target_id: Some(year.to_string()),
-        detail: Some(json!({
-            "period_start": start, "period_end": end, "target": input.target,
-            "month_target": input.month_target, "quarter_target": input.quarter_target,
-            "levels": policy.levels, "previous_target": previous.map(|p| p.target),
-        })),
-    }).await?;
+    db::audit::record(
+        &txn,
+        actor,
+        Event {
+            action: "policy.set",
+            target_type: Some("policy"),
+            target_id: Some(year.to_string()),
+            detail: Some(json!({
+                "period_start": start, "period_end": end, "target": input.target,
+                "month_target": input.month_target, "quarter_target": input.quarter_target,
+                "levels": policy.levels, "previous_target": previous.map(|p| p.target),
+            })),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(saved)
 }
 
 fn year_closed() -> AppError {
-    AppError::conflict("year_closed", "Số liệu năm này đã được chốt; cần mở lại trước khi thay đổi.")
+    AppError::conflict(
+        "year_closed",
+        "Số liệu năm này đã được chốt; cần mở lại trước khi thay đổi.",
+    )
 }
 
 /// Closes a year: freezes everyone's figures into the snapshot; audited. Returns the count.
 pub async fn close(db: &DatabaseConnection, actor: &Actor, year: i32) -> AppResult<usize> {
     let row = db::policy::row_for_year(db, year).await?.ok_or_else(|| {
-        AppError::invalid("no_policy", "Chưa có chỉ tiêu cho năm này nên chưa thể chốt số liệu.")
+        AppError::invalid(
+            "no_policy",
+            "Chưa có chỉ tiêu cho năm này nên chưa thể chốt số liệu.",
+        )
     })?;
     if row.closed_at.is_some() {
         return Err(year_closed());
@@ -144,27 +175,39 @@ pub async fn close(db: &DatabaseConnection, actor: &Actor, year: i32) -> AppResu
         .collect();
     let count = snapshots.len();
     for chunk in snapshots.chunks(500) {
-        evaluation_snapshot::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        evaluation_snapshot::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
     }
     let mut active: evaluation_policy::ActiveModel = row.into();
     active.closed_at = Set(Some(now));
     active.closed_by = Set(actor.person_id);
     active.update(&txn).await?;
-    db::audit::record(&txn, actor, Event {
-        action: "policy.close",
-        target_type: Some("policy"),
-        target_id: Some(year.to_string()),
-        detail: Some(json!({"people": count})),
-    }).await?;
+    db::audit::record(
+        &txn,
+        actor,
+        Event {
+            action: "policy.close",
+            target_type: Some("policy"),
+            target_id: Some(year.to_string()),
+            detail: Some(json!({"people": count})),
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(count)
 }
 
 /// Reopens a closed year (admins): the snapshot is dropped and figures are live again; audited.
 pub async fn reopen(db: &DatabaseConnection, actor: &Actor, year: i32) -> AppResult<()> {
-    let row = db::policy::row_for_year(db, year).await?.ok_or(AppError::NotFound("chỉ tiêu của năm"))?;
+    let row = db::policy::row_for_year(db, year)
+        .await?
+        .ok_or(AppError::NotFound("chỉ tiêu của năm"))?;
     if row.closed_at.is_none() {
-        return Err(AppError::conflict("year_open", "Năm này chưa chốt số liệu."));
+        return Err(AppError::conflict(
+            "year_open",
+            "Năm này chưa chốt số liệu.",
+        ));
     }
     let txn = db.begin().await?;
     evaluation_snapshot::Entity::delete_many()
@@ -175,12 +218,17 @@ pub async fn reopen(db: &DatabaseConnection, actor: &Actor, year: i32) -> AppRes
     active.closed_at = Set(None);
     active.closed_by = Set(None);
     active.update(&txn).await?;
-    db::audit::record(&txn, actor, Event {
-        action: "policy.reopen",
-        target_type: Some("policy"),
-        target_id: Some(year.to_string()),
-        detail: None,
-    }).await?;
+    db::audit::record(
+        &txn,
+        actor,
+        Event {
+            action: "policy.reopen",
+            target_type: Some("policy"),
+            target_id: Some(year.to_string()),
+            detail: None,
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -25,7 +25,11 @@ pub async fn unit_path_of(db: &impl ConnectionTrait, person: &person::Model) -> 
 }
 
 /// May the caller see this person's entries? (themself, their unit heads, Home Affairs, admins)
-pub async fn can_read_person(state: &AppState, user: &CurrentUser, person: &person::Model) -> AppResult<bool> {
+pub async fn can_read_person(
+    state: &AppState,
+    user: &CurrentUser,
+    person: &person::Model,
+) -> AppResult<bool> {
     if user.person.id == person.id || user.sees_everything() {
         return Ok(true);
     }
@@ -33,7 +37,11 @@ pub async fn can_read_person(state: &AppState, user: &CurrentUser, person: &pers
 }
 
 /// May the caller review this person's entries? (their unit heads, admins — not themselves)
-pub async fn can_review_person(state: &AppState, user: &CurrentUser, person: &person::Model) -> AppResult<bool> {
+pub async fn can_review_person(
+    state: &AppState,
+    user: &CurrentUser,
+    person: &person::Model,
+) -> AppResult<bool> {
     if user.has_role(Role::Admin) {
         return Ok(true);
     }
@@ -41,7 +49,10 @@ pub async fn can_review_person(state: &AppState, user: &CurrentUser, person: &pe
         return Ok(false);
     }
     let path = unit_path_of(&state.db, person).await?;
-    Ok(user.head_scopes().iter().any(|scope| path.starts_with(scope)))
+    Ok(user
+        .head_scopes()
+        .iter()
+        .any(|scope| path.starts_with(scope)))
 }
 
 /// Whether the date falls in a year whose figures are closed.
@@ -64,7 +75,8 @@ pub async fn decide(
     reason: Option<&str>,
 ) -> AppResult<ShareView> {
     user.require_write()?;
-    let reason = check_reason(decision, reason).map_err(|m| AppError::invalid("reason_required", m))?;
+    let reason =
+        check_reason(decision, reason).map_err(|m| AppError::invalid("reason_required", m))?;
     let share = share::Entity::find_by_id(share_id)
         .one(&state.db)
         .await?
@@ -86,7 +98,15 @@ pub async fn decide(
         Decision::Restore => ShareStatus::Accepted,
     };
     let txn = state.db.begin().await?;
-    let updated = db::shares::set_status(&txn, &share, status, reason.clone(), Some(user.person.id), state.clock.now()).await?;
+    let updated = db::shares::set_status(
+        &txn,
+        &share,
+        status,
+        reason.clone(),
+        Some(user.person.id),
+        state.clock.now(),
+    )
+    .await?;
     if updated.is_some() {
         db::audit::record(
             &txn,

@@ -57,7 +57,11 @@ pub enum Scope<'a> {
 }
 
 /// The year's figures for a scope: live from the counters, or frozen if the year is closed.
-pub async fn for_scope(db: &impl ConnectionTrait, year: i32, scope: Scope<'_>) -> Result<YearTally, DbErr> {
+pub async fn for_scope(
+    db: &impl ConnectionTrait,
+    year: i32,
+    scope: Scope<'_>,
+) -> Result<YearTally, DbErr> {
     let policy_row = db::policy::row_for_year(db, year).await?;
     if let Some(row) = policy_row.as_ref().filter(|p| p.closed_at.is_some()) {
         return from_snapshot(db, row, scope).await;
@@ -124,7 +128,9 @@ fn snapshot_row(policy: &Policy, s: entity::evaluation_snapshot::Model) -> Perso
         rejected: to_u32(s.rejected),
         target,
         met: s.met,
-        percent: target.filter(|t| *t > 0).map(|t| to_u32(s.accepted) * 100 / t),
+        percent: target
+            .filter(|t| *t > 0)
+            .map(|t| to_u32(s.accepted) * 100 / t),
         level_code: s.level.clone(),
         level: s.level.clone(),
         by_month: Vec::new(),

@@ -374,8 +374,15 @@ async fn a_share_logged_offline_is_sent_once_when_back_online() {
 
 /// Logs shares for a person straight through the service, as if sent from their phone.
 async fn seed_shares(db: &sea_orm::DatabaseConnection, staff_code: &str, count: usize) {
-    let person = lantoa::db::people::by_staff_code(db, staff_code).await.expect("db").expect("person");
-    let allowlist = lantoa::verify::Allowlist::new(lantoa::db::allowlist::active_rules(db).await.expect("rules"));
+    let person = lantoa::db::people::by_staff_code(db, staff_code)
+        .await
+        .expect("db")
+        .expect("person");
+    let allowlist = lantoa::verify::Allowlist::new(
+        lantoa::db::allowlist::active_rules(db)
+            .await
+            .expect("rules"),
+    );
     let checks = lantoa::service::shares::Checks {
         allowlist: &allowlist,
         dates: lantoa::service::shares::DateRule::AnyPast,
@@ -387,7 +394,8 @@ async fn seed_shares(db: &sea_orm::DatabaseConnection, staff_code: &str, count: 
             platform: "facebook".into(),
             ..Default::default()
         };
-        let new = lantoa::service::shares::prepare(&checks, &person, &input, None, "web").expect("valid");
+        let new =
+            lantoa::service::shares::prepare(&checks, &person, &input, None, "web").expect("valid");
         lantoa::db::shares::insert(db, &new).await.expect("stored");
     }
 }
@@ -395,11 +403,23 @@ async fn seed_shares(db: &sea_orm::DatabaseConnection, staff_code: &str, count: 
 #[tokio::test]
 async fn a_unit_head_reviews_from_the_dashboard_at_phone_and_desktop_size() {
     with_browser("unit_review", |b| async move {
-        let head = lantoa::db::people::by_staff_code(&b.db, "DB002").await.expect("db").expect("head");
-        let unit = lantoa::db::units::by_code(&b.db, "XMP").await.expect("db").expect("unit");
-        lantoa::db::roles::grant(&b.db, head.id, lantoa::domain::roster::Role::UnitHead, Some(unit.id), None)
+        let head = lantoa::db::people::by_staff_code(&b.db, "DB002")
             .await
-            .expect("grant");
+            .expect("db")
+            .expect("head");
+        let unit = lantoa::db::units::by_code(&b.db, "XMP")
+            .await
+            .expect("db")
+            .expect("unit");
+        lantoa::db::roles::grant(
+            &b.db,
+            head.id,
+            lantoa::domain::roster::Role::UnitHead,
+            Some(unit.id),
+            None,
+        )
+        .await
+        .expect("grant");
         seed_shares(&b.db, "DB001", 3).await;
         b.sign_in("DB002").await;
 
@@ -407,15 +427,28 @@ async fn a_unit_head_reviews_from_the_dashboard_at_phone_and_desktop_size() {
         b.wait_for("table.people").await;
         assert!(b.text("table.people").await.contains("Nguyễn Văn An"));
         b.wait_for("svg.chart").await;
-        let overflow = b.js("return document.documentElement.scrollWidth > window.innerWidth + 1;").await;
-        assert_eq!(overflow, json!(false), "the dashboard fits the phone's width (the table scrolls inside)");
+        let overflow = b
+            .js("return document.documentElement.scrollWidth > window.innerWidth + 1;")
+            .await;
+        assert_eq!(
+            overflow,
+            json!(false),
+            "the dashboard fits the phone's width (the table scrolls inside)"
+        );
         b.screenshot("dashboard_phone").await;
 
         // Desktop size: chromedriver's phone emulation comes back on each navigation, so the
         // override is applied after the page has loaded.
-        let desktop = json!({"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false});
-        b.cdp("Emulation.setDeviceMetricsOverride", desktop.clone()).await;
-        b.until("the desktop layout", 10, "return window.innerWidth >= 1200;").await;
+        let desktop =
+            json!({"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false});
+        b.cdp("Emulation.setDeviceMetricsOverride", desktop.clone())
+            .await;
+        b.until(
+            "the desktop layout",
+            10,
+            "return window.innerWidth >= 1200;",
+        )
+        .await;
         b.screenshot("dashboard_desktop").await;
 
         b.click("table.people a[href^=\"/people/DB001\"]").await;
@@ -424,18 +457,26 @@ async fn a_unit_head_reviews_from_the_dashboard_at_phone_and_desktop_size() {
         b.type_into("#reason", "Không phải bài của cơ quan").await;
         b.click("button[value=reject]").await;
         b.wait_for(".entry.rejected").await;
-        assert!(b.text(".entry.rejected").await.contains("Không phải bài của cơ quan"));
+        assert!(
+            b.text(".entry.rejected")
+                .await
+                .contains("Không phải bài của cơ quan")
+        );
         b.cdp("Emulation.setDeviceMetricsOverride", desktop).await;
-        b.until("the desktop layout", 10, "return window.innerWidth >= 1200;").await;
+        b.until(
+            "the desktop layout",
+            10,
+            "return window.innerWidth >= 1200;",
+        )
+        .await;
         b.screenshot("review_desktop").await;
 
-        b.cdp("Emulation.clearDeviceMetricsOverride", json!({})).await;
+        b.cdp("Emulation.clearDeviceMetricsOverride", json!({}))
+            .await;
         b.open("/people/DB001").await;
         b.wait_for(".entry.rejected").await;
         b.screenshot("review_phone").await;
-        let rejected = b
-            .count("shares WHERE status = 'rejected'")
-            .await;
+        let rejected = b.count("shares WHERE status = 'rejected'").await;
         assert_eq!(rejected, 1, "exactly the selected entry was rejected");
     })
     .await;

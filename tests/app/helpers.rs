@@ -240,7 +240,9 @@ impl TestApp {
     }
 
     pub async fn put_json(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        let (s, v, _) = self.request(Method::PUT, path, Some(token), Some(body), &[]).await;
+        let (s, v, _) = self
+            .request(Method::PUT, path, Some(token), Some(body), &[])
+            .await;
         (s, v)
     }
 

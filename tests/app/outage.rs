@@ -248,6 +248,7 @@ async fn postgres_stopped_mid_run_gives_quick_503s_and_service_resumes_by_itself
         );
         assert!(retry.is_some(), "503 carries Retry-After");
         assert!(took < limit, "answered in {took:?} (limit {limit:?})");
+        eprintln!("outage: submission {n} answered 503 in {took:?}");
     }
     for path in ["/api/v1/me/tally?year=2026", "/api/v1/me/shares?year=2026"] {
         let started = Instant::now();

@@ -359,10 +359,22 @@ async fn serve_refuses_demo_sign_in_on_a_non_loopback_address() {
 async fn signing_in_from_a_shared_link_keeps_the_link() {
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite");
     let (status, _, headers) = app
-        .request(Method::GET, "/share-target?text=Xem%20https%3A%2F%2Fdienbien.gov.vn%2Fa", None, None, &[])
+        .request(
+            Method::GET,
+            "/share-target?text=Xem%20https%3A%2F%2Fdienbien.gov.vn%2Fa",
+            None,
+            None,
+            &[],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let location = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    assert!(location.starts_with("/auth/login?next=%2Fshare-target%3Ftext%3D"), "{location}");
+    let location = headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        location.starts_with("/auth/login?next=%2Fshare-target%3Ftext%3D"),
+        "{location}"
+    );
     app.finish().await
 }
