@@ -30,8 +30,13 @@ for target in "${TARGETS[@]}"; do
   runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo "?")
   rate=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo "?")
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo "?")
-  # Keep the repository's corpus minimal: only inputs that add coverage (in place).
+  # Keep the repository's corpus minimal: only inputs that add coverage (in place), plus the
+  # hand-written seeds (the files not named by a hash), which say what the target is about.
+  seeds="$(mktemp -d)"
+  find "corpus/$target" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$seeds/" \;
   cargo +nightly fuzz cmin "$target" "corpus/$target" >/dev/null 2>&1 || true
+  cp "$seeds"/* "corpus/$target/" 2>/dev/null || true
+  rm -rf "$seeds"
   rm -f "$log"
   after=$(ls "corpus/$target" | wc -l)
   echo "fuzz: $target ${SECONDS_PER_TARGET}s runs=$runs exec/s=$rate cov=$cov corpus $before -> $after files, no crash"
