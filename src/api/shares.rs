@@ -51,7 +51,7 @@ async fn submit(
         now: state.clock.now(),
     };
     let new = prepare(&checks, &user.person, input, idempotency_key, origin)?;
-    if crate::service::policy::date_is_closed(&state.db, new.shared_on).await? {
+    if crate::service::review::in_closed_year(&state.db, new.shared_on).await? {
         return Err(AppError::invalid(
             "year_closed",
             "Số liệu của kỳ này đã được chốt; không thể ghi nhận thêm.",

@@ -1,7 +1,7 @@
 //! Counts for the tally engine: whole months from the `tally_months` counters (kept in step with
 //! every insert and review), and single days from `shares` for months a period only partly covers.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use entity::{share, tally_month};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -194,9 +194,4 @@ pub async fn days(
             }
         })
         .collect())
-}
-
-/// The (year, month) of a date.
-pub fn month_of(date: NaiveDate) -> (i32, u32) {
-    (date.year(), date.month())
 }

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use entity::{evaluation_policy, evaluation_snapshot};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -247,9 +247,4 @@ pub fn view(row: &evaluation_policy::Model) -> serde_json::Value {
         "closed": row.closed_at.is_some(),
         "closed_at": row.closed_at,
     })
-}
-
-/// Whether a date falls in a closed year (new shares and reviews there are refused).
-pub async fn date_is_closed(db: &impl ConnectionTrait, date: NaiveDate) -> AppResult<bool> {
-    crate::service::review::in_closed_year(db, date).await
 }
