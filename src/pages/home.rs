@@ -171,6 +171,7 @@ struct SharePage<'a> {
     glance: Option<Glance>,
     shared_text: Option<String>,
     reasons: Vec<(&'static str, &'static str)>,
+    work: Vec<super::WorkLink>,
 }
 
 impl SharePage<'_> {
@@ -267,6 +268,7 @@ async fn page(state: &AppState, lang: Lang, r: Render<'_>) -> Response {
         glance,
         shared_text: r.shared_text,
         reasons: reasons_for_script(lang),
+        work: super::work_links(r.user, lang),
     })
 }
 

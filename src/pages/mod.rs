@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates in `web/templates`): Vietnamese first, English on
 //! request. Each handler sits beside its template struct; errors render through `error_page`.
 
+pub mod admin;
 pub mod auth;
 pub mod dashboard;
 pub mod exports;
@@ -29,7 +30,7 @@ use crate::error::AppError;
 /// Every page route, with its need.
 pub fn routes(routes: Routes) -> Routes {
     use Method as M;
-    routes
+    let routes = routes
         .add(M::GET, "/", Need::SignedIn, home::show)
         .add(M::GET, "/static/{file}", Need::Public, static_files::serve)
         .add(M::GET, "/auth/login", Need::Public, auth::login)
@@ -113,7 +114,51 @@ pub fn routes(routes: Routes) -> Routes {
             "/policies/{year}",
             Need::AnyRole(&[Role::HomeAffairs]),
             policy::submit,
-        )
+        );
+    admin::routes(routes)
+}
+
+/// A link to a page a role works in, shown on the home page.
+pub struct WorkLink {
+    /// Where it is.
+    pub href: String,
+    /// What it is called.
+    pub label: &'static str,
+}
+
+/// The pages the caller's roles open, so nobody has to know an address by heart.
+pub fn work_links(user: &crate::auth::CurrentUser, lang: Lang) -> Vec<WorkLink> {
+    let admin = user.has_role(Role::Admin);
+    let head = user.has_role(Role::UnitHead);
+    let home_affairs = admin || user.has_role(Role::HomeAffairs);
+    let culture = user.has_role(Role::Culture);
+    let year = chrono::Datelike::year(&crate::domain::time::today());
+    let mut links = Vec::new();
+    if head || home_affairs {
+        links.push(WorkLink {
+            href: "/units".into(),
+            label: lang.s("Theo dõi đơn vị", "Unit dashboard"),
+        });
+    }
+    if head || home_affairs || culture {
+        links.push(WorkLink {
+            href: "/exports".into(),
+            label: lang.s("Xuất số liệu và báo cáo", "Exports and reports"),
+        });
+    }
+    if home_affairs {
+        links.push(WorkLink {
+            href: format!("/policies/{year}"),
+            label: lang.s("Tiêu chí đánh giá", "Evaluation policy"),
+        });
+    }
+    if home_affairs || culture {
+        links.push(WorkLink {
+            href: "/admin".into(),
+            label: lang.s("Quản trị", "Administration"),
+        });
+    }
+    links
 }
 
 /// The interface language.

@@ -162,6 +162,7 @@ fn matrix() -> Vec<Case> {
         ),
         case(M::GET, "/policies/{year}", "/policies/2026", "/policies/2026", None, [303, 403, 403, 403, 200, 403, 200]),
         case(M::POST, "/policies/{year}", "/policies/2024", "/policies/2024", None, [303, 403, 403, 403, 422, 403, 422]),
+        case(M::GET, "/admin", "/admin", "/admin", None, [303, 403, 403, 403, 200, 200, 200]),
         case(M::GET, "/units", "/units", "/units", None, [303, 403, 303, 303, 303, 403, 303]),
         case(M::GET, "/units/{code}", "/units/XMP?year=2026", "/units/SNV?year=2026", None, [303, 403, 200, 403, 200, 403, 200]),
         case(M::GET, "/people/{staff_code}", "/people/DB001?year=2026", "/people/DB003?year=2026", None, [303, 200, 200, 403, 200, 403, 200]),
