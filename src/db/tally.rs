@@ -3,7 +3,6 @@
 
 use chrono::NaiveDate;
 use entity::{share, tally_month};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
@@ -50,49 +49,59 @@ pub enum Who<'a> {
 }
 
 /// Counters of the whole calendar months in [first, last] (inclusive, as (year, month)).
+///
+/// One query per calendar year with `year = ?`, so that the covering index
+/// `idx_tally_months_year_person` is searched on (year, person) even by a generic prepared
+/// plan; a range on `year` made PostgreSQL scan the whole year once it switched plans.
 pub async fn months(
     db: &impl ConnectionTrait,
     who: Who<'_>,
     first: (i32, u32),
     last: (i32, u32),
 ) -> Result<Vec<MonthRow>, DbErr> {
-    let key = |(y, m): (i32, u32)| y * 12 + i32::try_from(m).unwrap_or(1);
-    let mut query = tally_month::Entity::find()
-        .filter(tally_month::Column::Year.between(first.0, last.0))
-        .filter(
-            Expr::col(tally_month::Column::Year)
-                .mul(12)
-                .add(Expr::col(tally_month::Column::Month))
-                .between(key(first), key(last)),
+    let mut out = Vec::new();
+    for (year, from, to) in years_of(first, last) {
+        let mut query = tally_month::Entity::find()
+            .filter(tally_month::Column::Year.eq(year))
+            .filter(tally_month::Column::Month.between(from, to));
+        if let Who::People(ids) = who {
+            query = query.filter(tally_month::Column::PersonId.is_in(ids.iter().copied()));
+        }
+        // Plain tuples, not models: this is the hot path of every dashboard.
+        let rows: Vec<(i64, i64, i32, i32, i32)> = query
+            .select_only()
+            .column(tally_month::Column::PersonId)
+            .column(tally_month::Column::UnitId)
+            .column(tally_month::Column::Month)
+            .column(tally_month::Column::Accepted)
+            .column(tally_month::Column::Rejected)
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(
+            rows.into_iter()
+                .map(|(person_id, unit_id, month, accepted, rejected)| MonthRow {
+                    person_id,
+                    unit_id,
+                    year,
+                    month: u32::try_from(month).unwrap_or(1),
+                    accepted: u32::try_from(accepted).unwrap_or(0),
+                    rejected: u32::try_from(rejected).unwrap_or(0),
+                }),
         );
-    if let Who::People(ids) = who {
-        query = query.filter(tally_month::Column::PersonId.is_in(ids.iter().copied()));
     }
-    // Plain tuples, not models: a province is ~300,000 rows and this is the hot path.
-    let rows: Vec<(i64, i64, i32, i32, i32, i32)> = query
-        .select_only()
-        .column(tally_month::Column::PersonId)
-        .column(tally_month::Column::UnitId)
-        .column(tally_month::Column::Year)
-        .column(tally_month::Column::Month)
-        .column(tally_month::Column::Accepted)
-        .column(tally_month::Column::Rejected)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(person_id, unit_id, year, month, accepted, rejected)| MonthRow {
-                person_id,
-                unit_id,
-                year,
-                month: u32::try_from(month).unwrap_or(1),
-                accepted: u32::try_from(accepted).unwrap_or(0),
-                rejected: u32::try_from(rejected).unwrap_or(0),
-            },
-        )
-        .collect())
+    Ok(out)
+}
+
+/// The calendar years in [first, last] with the first and last month of each, as the
+/// database stores them.
+fn years_of(first: (i32, u32), last: (i32, u32)) -> impl Iterator<Item = (i32, i32, i32)> {
+    let month = |m: u32| i32::try_from(m).unwrap_or(1);
+    (first.0..=last.0).map(move |year| {
+        let from = if year == first.0 { month(first.1) } else { 1 };
+        let to = if year == last.0 { month(last.1) } else { 12 };
+        (year, from, to)
+    })
 }
 
 /// Counters of the whole calendar months in [first, last] for everyone. The database packs
@@ -121,10 +130,7 @@ pub async fn months_everyone(
          WHERE year = {p_year} AND month BETWEEN {p_from} AND {p_to} GROUP BY person_id"
     );
     let mut out = Vec::new();
-    for year in first.0..=last.0 {
-        let month = |m: u32| i32::try_from(m).unwrap_or(1);
-        let from = if year == first.0 { month(first.1) } else { 1 };
-        let to = if year == last.0 { month(last.1) } else { 12 };
+    for (year, from, to) in years_of(first, last) {
         let rows = db
             .query_all_raw(sea_orm::Statement::from_sql_and_values(
                 backend,
@@ -200,4 +206,17 @@ pub async fn days(
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::years_of;
+
+    #[test]
+    fn a_period_across_new_year_is_read_one_calendar_year_at_a_time() {
+        let years: Vec<_> = years_of((2024, 12), (2025, 11)).collect();
+        assert_eq!(years, vec![(2024, 12, 12), (2025, 1, 11)]);
+        let one: Vec<_> = years_of((2025, 1), (2025, 12)).collect();
+        assert_eq!(one, vec![(2025, 1, 12)]);
+    }
 }
