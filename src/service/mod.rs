@@ -4,8 +4,10 @@
 pub mod allowlist;
 pub mod export;
 pub mod policy;
+pub mod retention;
 pub mod review;
 pub mod seed;
+pub mod share_import;
 pub mod shares;
 pub mod tally;
 pub mod tokens;
