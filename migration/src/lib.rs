@@ -7,6 +7,7 @@ mod m20260101_000001_initial;
 mod m20260301_000002_login_attempts;
 mod m20260401_000003_snapshot_unit_path;
 mod m20261126_000004_app_settings;
+mod m20261126_000005_import_drafts;
 
 /// Applies the Lan tỏa migrations, in order, on SQLite or PostgreSQL.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260301_000002_login_attempts::Migration),
             Box::new(m20260401_000003_snapshot_unit_path::Migration),
             Box::new(m20261126_000004_app_settings::Migration),
+            Box::new(m20261126_000005_import_drafts::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod app_settings;
 pub mod audit;
 pub mod exports;
 pub mod identities;
+pub mod import_drafts;
 pub mod people;
 pub mod policy;
 pub mod roles;
