@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -594,11 +594,11 @@ pub async fn import_preview(
     State(state): State<AppState>,
     lang: Lang,
     user: CurrentUser,
-    multipart: Multipart,
+    request: Request,
 ) -> PageResult<Response> {
     user.require_write()?;
     let mut page = list_page(&state, lang, &user, &ListQuery::default()).await?;
-    let upload = match read_upload(&state, multipart).await {
+    let upload = match read_upload(&state, request).await {
         Ok(upload) => upload,
         Err(err @ (AppError::Invalid { .. } | AppError::BadRequest { .. })) => {
             page.error = Some(err.message());

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::Method;
 use axum::response::Response;
 
@@ -53,7 +53,10 @@ fn too_large(state: &AppState) -> AppError {
 }
 
 /// Reads a multipart upload with one file field `file` (the body limit bounds its size).
-pub(crate) async fn read_upload(state: &AppState, mut multipart: Multipart) -> Result<Upload, AppError> {
+pub(crate) async fn read_upload(state: &AppState, request: Request) -> Result<Upload, AppError> {
+    let mut multipart = Multipart::from_request(request, &())
+        .await
+        .map_err(|_| bad_upload())?;
     let mut file = None;
     let mut fields = HashMap::new();
     loop {
@@ -212,11 +215,11 @@ pub async fn preview(
     State(state): State<AppState>,
     lang: Lang,
     user: CurrentUser,
-    multipart: Multipart,
+    request: Request,
 ) -> PageResult<Response> {
     user.require_write()?;
     let mut view = page(lang, &user);
-    let upload = match read_upload(&state, multipart).await {
+    let upload = match read_upload(&state, request).await {
         Ok(upload) => upload,
         Err(err @ (AppError::Invalid { .. } | AppError::BadRequest { .. })) => {
             view.error = Some(err.message());
