@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -17,7 +17,7 @@ use crate::domain::names::fold_ascii;
 use crate::domain::roster::Role;
 use crate::error::AppError;
 use crate::import::allowlist::{ImportPlan, RowAction};
-use crate::pages::{Lang, PageForm, PageResult, render};
+use crate::pages::{Lang, PageForm, PageQuery, PageResult, render};
 use crate::service::allowlist::{Edited, RuleInput, parse_rule, what_if};
 use crate::verify::{
     Allowlist, Category, RuleKind, is_public_suffix, rules_to_csv, verify_source,
@@ -250,7 +250,7 @@ pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
     user: CurrentUser,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> PageResult<Response> {
     Ok(render(&list_page(&state, lang, &user, &query).await?))
 }

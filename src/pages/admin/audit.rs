@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::body::{Body, Bytes};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -18,7 +18,7 @@ use crate::db::audit::AuditFilter;
 use crate::domain::roster::Role;
 use crate::domain::time::{TZ, parse_date};
 use crate::error::AppError;
-use crate::pages::{Lang, PageResult, render};
+use crate::pages::{Lang, PageQuery, PageResult, render};
 
 const ADMIN: Need = Need::AnyRole(&[Role::Admin]);
 /// Events per page.
@@ -161,7 +161,7 @@ struct AuditPage {
 pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
-    Query(query): Query<AuditQuery>,
+    PageQuery(query): PageQuery<AuditQuery>,
 ) -> PageResult<Response> {
     let mut page = AuditPage {
         lang,
@@ -240,7 +240,7 @@ fn csv_rows(events: &[entity::audit_event::Model], header: bool) -> Result<Vec<u
 pub async fn export(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(query): Query<AuditQuery>,
+    PageQuery(query): PageQuery<AuditQuery>,
 ) -> PageResult<Response> {
     let filter = query.filter()?;
     db::audit::record(
