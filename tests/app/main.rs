@@ -2,6 +2,9 @@
 
 mod helpers;
 
+mod admin_allowlist;
+mod admin_session;
+
 mod api_errors;
 mod api_shares;
 mod api_tally;
