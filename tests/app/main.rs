@@ -3,7 +3,10 @@
 mod helpers;
 
 mod admin_allowlist;
+mod admin_audit;
+mod admin_retention;
 mod admin_session;
+mod admin_share_import;
 
 mod api_errors;
 mod api_shares;
