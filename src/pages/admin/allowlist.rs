@@ -71,7 +71,7 @@ fn verdict(allowlist: &Allowlist, url: &str, lang: Lang) -> VerdictView {
                 format!(
                     "{}{} {} “{}” — {}",
                     r.id.map(|id| format!("#{id} ")).unwrap_or_else(|| {
-                        lang.s("(quy tắc đang sửa) ", "(rule being edited) ")
+                        lang.s("(quy tắc trong biểu mẫu) ", "(the rule in this form) ")
                             .to_owned()
                     }),
                     r.kind,
