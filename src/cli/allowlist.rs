@@ -43,8 +43,9 @@ pub async fn run(settings: &Settings, command: AllowlistCommand) -> CliResult {
         } => {
             let text = read_text(&file)?;
             let source = file.display().to_string();
-            let plan = crate::service::allowlist::plan_import(&db, &text, confirm_restricted_suffix)
-                .await?;
+            let plan =
+                crate::service::allowlist::plan_import(&db, &text, confirm_restricted_suffix)
+                    .await?;
             if plan.has_refusals() {
                 for row in &plan.rows {
                     if let RowAction::Refused(why) = &row.action {

@@ -8,8 +8,13 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, sea_query::
 pub const RETENTION_DAYS: &str = "retention_days";
 
 /// The stored value of a setting.
-pub async fn get(db: &impl ConnectionTrait, key: &str) -> Result<Option<app_setting::Model>, DbErr> {
-    app_setting::Entity::find_by_id(key.to_owned()).one(db).await
+pub async fn get(
+    db: &impl ConnectionTrait,
+    key: &str,
+) -> Result<Option<app_setting::Model>, DbErr> {
+    app_setting::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await
 }
 
 /// Stores a setting (insert or replace), remembering who changed it.

@@ -5,9 +5,7 @@
 use entity::allowlist_rule;
 use sha2::{Digest, Sha256};
 
-use crate::verify::{
-    Rule, needs_restricted_suffix_confirmation, parse_rules_csv, refusal_message,
-};
+use crate::verify::{Rule, needs_restricted_suffix_confirmation, parse_rules_csv, refusal_message};
 
 /// What importing one rule would do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,7 +141,13 @@ pub fn plan(
 mod tests {
     use super::*;
 
-    fn stored(id: i64, kind: &str, pattern: &str, label: &str, active: bool) -> allowlist_rule::Model {
+    fn stored(
+        id: i64,
+        kind: &str,
+        pattern: &str,
+        label: &str,
+        active: bool,
+    ) -> allowlist_rule::Model {
         let at = chrono::DateTime::UNIX_EPOCH;
         allowlist_rule::Model {
             id,
@@ -176,14 +180,18 @@ mod tests {
         assert_eq!(actions[0], RowAction::Create);
         assert!(matches!(actions[1], RowAction::Update { id: 1, .. }));
         assert_eq!(actions[2], RowAction::Unchanged { id: 2 });
-        assert!(matches!(actions[3], RowAction::Update { id: 3, .. }), "re-enabled");
+        assert!(
+            matches!(actions[3], RowAction::Update { id: 3, .. }),
+            "re-enabled"
+        );
         assert_eq!(plan.counts(), (1, 2, 1, 0));
         assert!(!plan.has_refusals());
     }
 
     #[test]
     fn a_new_public_suffix_rule_is_refused_without_confirmation_but_a_stored_one_is_not() {
-        let csv = "kind,pattern,category,label\nsuffix,com.vn,press,All\nsuffix,gov.vn,government,Gov\n";
+        let csv =
+            "kind,pattern,category,label\nsuffix,com.vn,press,All\nsuffix,gov.vn,government,Gov\n";
         let rows = [stored(7, "suffix", "gov.vn", "Gov", true)];
         let refused = plan(csv, &rows, false);
         assert!(matches!(&refused.rows[0].action, RowAction::Refused(m) if m.contains("com.vn")));
@@ -205,6 +213,9 @@ mod tests {
     #[test]
     fn the_digest_is_stable() {
         let csv = "kind,pattern,category,label\nhost,a.gov.vn,government,A\n";
-        assert_eq!(plan(csv, &[], false).digest(), plan(csv, &[], false).digest());
+        assert_eq!(
+            plan(csv, &[], false).digest(),
+            plan(csv, &[], false).digest()
+        );
     }
 }

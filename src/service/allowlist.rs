@@ -110,7 +110,11 @@ async fn refuse_duplicate(
                 rule.kind,
                 rule.pattern,
                 row.id,
-                if row.active { "" } else { ", đang tạm dừng" }
+                if row.active {
+                    ""
+                } else {
+                    ", đang tạm dừng"
+                }
             ),
         )),
         _ => Ok(()),
@@ -254,7 +258,10 @@ pub async fn update(
             }),
         )
         .await?;
-        Edited::Replaced { old: id, new: new.id }
+        Edited::Replaced {
+            old: id,
+            new: new.id,
+        }
     } else {
         let mut row: allowlist_rule::ActiveModel = before.clone().into();
         row.kind = Set(rule.kind.to_string());

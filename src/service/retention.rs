@@ -73,8 +73,13 @@ pub async fn set_retention_days(
 ) -> AppResult<()> {
     let txn = db.begin().await?;
     let before = retention_days(&txn, settings).await?;
-    db::app_settings::set(&txn, db::app_settings::RETENTION_DAYS, &days.to_string(), &actor.label)
-        .await?;
+    db::app_settings::set(
+        &txn,
+        db::app_settings::RETENTION_DAYS,
+        &days.to_string(),
+        &actor.label,
+    )
+    .await?;
     db::audit::record(
         &txn,
         actor,
@@ -124,7 +129,10 @@ impl Window {
     }
 
     fn old_months(&self) -> Condition {
-        let (year, month) = (self.cut.year(), i32::try_from(self.cut.month()).unwrap_or(1));
+        let (year, month) = (
+            self.cut.year(),
+            i32::try_from(self.cut.month()).unwrap_or(1),
+        );
         Condition::any()
             .add(tally_month::Column::Year.lt(year))
             .add(
@@ -203,7 +211,11 @@ impl Window {
 }
 
 /// Counts what a purge before `cut` would remove.
-pub async fn count(db: &impl ConnectionTrait, cut: NaiveDate, now: DateTime<Utc>) -> AppResult<Purged> {
+pub async fn count(
+    db: &impl ConnectionTrait,
+    cut: NaiveDate,
+    now: DateTime<Utc>,
+) -> AppResult<Purged> {
     Window::new(cut, now)?.count(db).await
 }
 
@@ -272,9 +284,21 @@ mod tests {
     #[test]
     fn a_period_below_the_minimum_or_not_a_number_is_refused() {
         assert_eq!(parse_days(" 1830 ").expect("ok"), 1830);
-        assert_eq!(parse_days("30").expect_err("short").code(), "retention_too_short");
-        assert_eq!(parse_days("abc").expect_err("nan").code(), "invalid_retention");
-        assert_eq!(parse_days("-5").expect_err("neg").code(), "invalid_retention");
-        assert_eq!(parse_days("99999").expect_err("long").code(), "invalid_retention");
+        assert_eq!(
+            parse_days("30").expect_err("short").code(),
+            "retention_too_short"
+        );
+        assert_eq!(
+            parse_days("abc").expect_err("nan").code(),
+            "invalid_retention"
+        );
+        assert_eq!(
+            parse_days("-5").expect_err("neg").code(),
+            "invalid_retention"
+        );
+        assert_eq!(
+            parse_days("99999").expect_err("long").code(),
+            "invalid_retention"
+        );
     }
 }

@@ -41,8 +41,20 @@ mod tests {
 
     #[test]
     fn second_level_vietnamese_zones_and_hosting_suffixes_are_public() {
-        for host in ["vn", "com.vn", "net.vn", "gov.vn", "org.vn", "edu.vn", "com", "github.io"] {
-            assert!(is_public_suffix(host), "{host} is on the Public Suffix List");
+        for host in [
+            "vn",
+            "com.vn",
+            "net.vn",
+            "gov.vn",
+            "org.vn",
+            "edu.vn",
+            "com",
+            "github.io",
+        ] {
+            assert!(
+                is_public_suffix(host),
+                "{host} is on the Public Suffix List"
+            );
         }
     }
 
@@ -62,7 +74,9 @@ mod tests {
     #[test]
     fn only_suffix_rules_on_a_public_suffix_need_confirmation() {
         assert!(needs_restricted_suffix_confirmation(&suffix_rule("gov.vn")));
-        assert!(needs_restricted_suffix_confirmation(&suffix_rule("COM.VN.")));
+        assert!(needs_restricted_suffix_confirmation(&suffix_rule(
+            "COM.VN."
+        )));
         assert!(!needs_restricted_suffix_confirmation(&suffix_rule(
             "dienbien.gov.vn"
         )));

@@ -14,7 +14,11 @@ use crate::admin_session::{
 use crate::both_databases;
 use crate::helpers::TestApp;
 
-async fn rule_by_pattern(app: &TestApp, kind: &str, pattern: &str) -> Option<allowlist_rule::Model> {
+async fn rule_by_pattern(
+    app: &TestApp,
+    kind: &str,
+    pattern: &str,
+) -> Option<allowlist_rule::Model> {
     allowlist_rule::Entity::find()
         .filter(allowlist_rule::Column::Kind.eq(kind))
         .filter(allowlist_rule::Column::Pattern.eq(pattern))
@@ -65,7 +69,10 @@ both_databases!(
         let path = format!("/admin/allowlist/{}", rule.id);
         let (status, _, html) = get(&app, &path, &s).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(field_value(&html, "pattern").as_deref(), Some("baolaichau.vn"));
+        assert_eq!(
+            field_value(&html, "pattern").as_deref(),
+            Some("baolaichau.vn")
+        );
         let (status, _, body) = post_form(
             &app,
             &path,
@@ -136,7 +143,11 @@ both_databases!(
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("hậu tố công cộng"), "explained: {html}");
         assert!(html.contains("“com.vn”"));
-        assert_eq!(app.count("allowlist_rules").await, before, "nothing written");
+        assert_eq!(
+            app.count("allowlist_rules").await,
+            before,
+            "nothing written"
+        );
         assert!(audited(&app, "allowlist.create").await.is_empty());
         assert!(!accepted(&app, "https://anything.com.vn/"));
 
@@ -232,7 +243,11 @@ both_databases!(
             .expect("db")
             .expect("the old rule row stays");
         assert_eq!(
-            (kept.kind.as_str(), kept.pattern.as_str(), kept.label.as_str()),
+            (
+                kept.kind.as_str(),
+                kept.pattern.as_str(),
+                kept.label.as_str()
+            ),
             ("host", "baolaichau.vn", "Báo Lai Châu"),
             "as it was"
         );
@@ -270,10 +285,16 @@ both_databases!(
         .await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("Được chấp nhận"), "{html}");
-        assert!(html.contains("dienbien.gov.vn/tin</code>"), "normalised, tracking dropped: {html}");
+        assert!(
+            html.contains("dienbien.gov.vn/tin</code>"),
+            "normalised, tracking dropped: {html}"
+        );
         assert!(html.contains("suffix gov.vn"), "the matching rule");
         let (_, _, html) = get(&app, "/admin/allowlist?test=https%3A%2F%2Fbit.ly%2Fabc", &s).await;
-        assert!(html.contains("Bị từ chối") && html.contains("short_link"), "{html}");
+        assert!(
+            html.contains("Bị từ chối") && html.contains("short_link"),
+            "{html}"
+        );
 
         let rules = app.count("allowlist_rules").await;
         let audit = app.count("audit_events").await;
@@ -292,17 +313,30 @@ both_databases!(
         )
         .await;
         assert_eq!(status, StatusCode::OK);
-        let before = &html[html.find("verdict-before").expect("before")..html.find("verdict-after").expect("after")];
+        let before = &html[html.find("verdict-before").expect("before")
+            ..html.find("verdict-after").expect("after")];
         let after = &html[html.find("verdict-after").expect("after")..];
-        assert!(before.contains("Bị từ chối") && before.contains("not_allowlisted"), "{before}");
-        assert!(after.contains("Được chấp nhận") && after.contains("baolaichau.vn"), "{after}");
-        assert_eq!(field_value(&html, "label").as_deref(), Some("Báo Lai Châu"), "the form keeps its values");
+        assert!(
+            before.contains("Bị từ chối") && before.contains("not_allowlisted"),
+            "{before}"
+        );
+        assert!(
+            after.contains("Được chấp nhận") && after.contains("baolaichau.vn"),
+            "{after}"
+        );
+        assert_eq!(
+            field_value(&html, "label").as_deref(),
+            Some("Báo Lai Châu"),
+            "the form keeps its values"
+        );
         assert_eq!(app.count("allowlist_rules").await, rules, "nothing saved");
         assert_eq!(app.count("audit_events").await, audit, "nothing audited");
         assert!(!accepted(&app, NEWS));
 
         // Narrowing gov.vn to exactly gov.vn: shown as rejecting a commune portal.
-        let gov = rule_by_pattern(&app, "suffix", "gov.vn").await.expect("seeded");
+        let gov = rule_by_pattern(&app, "suffix", "gov.vn")
+            .await
+            .expect("seeded");
         let (_, _, html) = post_form(
             &app,
             &format!("/admin/allowlist/{}", gov.id),
@@ -317,7 +351,8 @@ both_databases!(
             ],
         )
         .await;
-        let before = &html[html.find("verdict-before").expect("before")..html.find("verdict-after").expect("after")];
+        let before = &html[html.find("verdict-before").expect("before")
+            ..html.find("verdict-after").expect("after")];
         let after = &html[html.find("verdict-after").expect("after")..];
         assert!(before.contains("Được chấp nhận"), "{before}");
         assert!(after.contains("Bị từ chối"), "{after}");
@@ -338,7 +373,10 @@ both_databases!(
         let (_, _, html) = get(&app, "/admin/allowlist?category=party", &s).await;
         assert!(html.contains("dangcongsan.vn") && !html.contains("<code>nhandan.vn</code>"));
         let (_, _, html) = get(&app, "/admin/allowlist?state=disabled", &s).await;
-        assert!(!html.contains("<code>gov.vn</code>"), "no disabled rule yet");
+        assert!(
+            !html.contains("<code>gov.vn</code>"),
+            "no disabled rule yet"
+        );
         app.finish().await;
     }
 );
@@ -356,22 +394,53 @@ both_databases!(
         let s = session_for(&app, "DB004").await;
         let (status, headers, csv) = get(&app, "/admin/allowlist.csv", &s).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(headers[axum::http::header::CONTENT_TYPE].to_str().expect("ct").starts_with("text/csv"));
+        assert!(
+            headers[axum::http::header::CONTENT_TYPE]
+                .to_str()
+                .expect("ct")
+                .starts_with("text/csv")
+        );
         assert!(csv.starts_with("kind,pattern,category,label\n"));
         assert_eq!(audited(&app, "allowlist.export").await.len(), 1);
-        let (status, _, html) =
-            upload(&app, "/admin/allowlist/import", &s, true, &[], "export.csv", csv.as_bytes()).await;
+        let (status, _, html) = upload(
+            &app,
+            "/admin/allowlist/import",
+            &s,
+            true,
+            &[],
+            "export.csv",
+            csv.as_bytes(),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{html}");
-        assert!(html.contains("<strong>0</strong> thêm mới"), "the export re-imports unchanged");
+        assert!(
+            html.contains("<strong>0</strong> thêm mới"),
+            "the export re-imports unchanged"
+        );
 
         let rules = app.count("allowlist_rules").await;
-        let (status, _, html) =
-            upload(&app, "/admin/allowlist/import", &s, true, &[], "new.csv", IMPORT.as_bytes()).await;
+        let (status, _, html) = upload(
+            &app,
+            "/admin/allowlist/import",
+            &s,
+            true,
+            &[],
+            "new.csv",
+            IMPORT.as_bytes(),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{html}");
         assert!(html.contains("<strong>1</strong> thêm mới"), "{html}");
         assert!(html.contains("<strong>1</strong> cập nhật"));
-        assert!(html.contains("<strong>1</strong> không đổi"), "gov.vn stored already: no confirmation needed");
-        assert_eq!(app.count("allowlist_rules").await, rules, "a preview writes nothing");
+        assert!(
+            html.contains("<strong>1</strong> không đổi"),
+            "gov.vn stored already: no confirmation needed"
+        );
+        assert_eq!(
+            app.count("allowlist_rules").await,
+            rules,
+            "a preview writes nothing"
+        );
         let token = field_value(&html, "token").expect("a confirmation form");
         let digest = field_value(&html, "digest").expect("digest");
 
@@ -382,7 +451,11 @@ both_databases!(
             &[("token", &token), ("digest", "0000")],
         )
         .await;
-        assert_eq!(status, StatusCode::CONFLICT, "a plan that is not the previewed one");
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "a plan that is not the previewed one"
+        );
         assert_eq!(app.count("allowlist_rules").await, rules);
 
         let (status, headers, body) = post_form(
@@ -400,7 +473,10 @@ both_databases!(
         assert_eq!(imported[0].0, "DB004");
         assert_eq!(imported[0].2["created"], 1);
         assert_eq!(imported[0].2["updated"], 1);
-        assert_eq!(imported[0].2["changes"][1]["before"]["label"], "Báo Nhân Dân");
+        assert_eq!(
+            imported[0].2["changes"][1]["before"]["label"],
+            "Báo Nhân Dân"
+        );
 
         let (status, _, _) = post_form(
             &app,
@@ -409,7 +485,11 @@ both_databases!(
             &[("token", &token), ("digest", &digest)],
         )
         .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a draft is used once");
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a draft is used once"
+        );
         app.finish().await;
     }
 );
@@ -421,30 +501,80 @@ both_databases!(
         let s = session_for(&app, "DB004").await;
         let rules = app.count("allowlist_rules").await;
         let bad = "kind,pattern,category,label\nhost,baolaichau.vn,press,Báo Lai Châu\nhost,1.2.3.4,press,IP\n";
-        let (status, _, html) =
-            upload(&app, "/admin/allowlist/import", &s, true, &[], "bad.csv", bad.as_bytes()).await;
+        let (status, _, html) = upload(
+            &app,
+            "/admin/allowlist/import",
+            &s,
+            true,
+            &[],
+            "bad.csv",
+            bad.as_bytes(),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("Từ chối:") && html.contains("địa chỉ IP"), "{html}");
-        assert!(field_value(&html, "digest").is_none(), "no confirmation offered");
+        assert!(
+            html.contains("Từ chối:") && html.contains("địa chỉ IP"),
+            "{html}"
+        );
+        assert!(
+            field_value(&html, "digest").is_none(),
+            "no confirmation offered"
+        );
         let public = "kind,pattern,category,label\nsuffix,edu.vn,organization,Trường học\n";
-        let (_, _, html) =
-            upload(&app, "/admin/allowlist/import", &s, true, &[], "edu.csv", public.as_bytes()).await;
+        let (_, _, html) = upload(
+            &app,
+            "/admin/allowlist/import",
+            &s,
+            true,
+            &[],
+            "edu.csv",
+            public.as_bytes(),
+        )
+        .await;
         assert!(html.contains("hậu tố công cộng"), "{html}");
         assert!(field_value(&html, "digest").is_none());
         // Forcing the confirmation anyway changes nothing.
-        let (_, _, html) = upload(&app, "/admin/allowlist/import", &s, true, &[("confirm_restricted_suffix", "1")], "edu.csv", public.as_bytes()).await;
+        let (_, _, html) = upload(
+            &app,
+            "/admin/allowlist/import",
+            &s,
+            true,
+            &[("confirm_restricted_suffix", "1")],
+            "edu.csv",
+            public.as_bytes(),
+        )
+        .await;
         let token = field_value(&html, "token").expect("token");
         let (status, _, _) = post_form(
             &app,
             "/admin/allowlist/import/confirm",
             &s,
-            &[("token", &token), ("digest", &field_value(&html, "digest").expect("digest"))],
+            &[
+                ("token", &token),
+                ("digest", &field_value(&html, "digest").expect("digest")),
+            ],
         )
         .await;
-        assert_eq!(status, StatusCode::CONFLICT, "the confirmation was not carried: the plan differs");
-        assert_eq!(app.count("allowlist_rules").await, rules, "nothing imported");
-        let (status, _, html) =
-            upload(&app, "/admin/allowlist/import", &s, true, &[], "latin1.csv", b"kind,pattern\n\xe9\n").await;
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "the confirmation was not carried: the plan differs"
+        );
+        assert_eq!(
+            app.count("allowlist_rules").await,
+            rules,
+            "nothing imported"
+        );
+        let (status, _, html) = upload(
+            &app,
+            "/admin/allowlist/import",
+            &s,
+            true,
+            &[],
+            "latin1.csv",
+            b"kind,pattern\n\xe9\n",
+        )
+        .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("UTF-8"));
         assert!(audited(&app, "allowlist.import").await.is_empty());
@@ -473,14 +603,35 @@ both_databases!(
         let culture = session_for(&app, "DB004").await;
         let (status, _, _) = post_raw_form(&app, "/admin/allowlist/new", &culture, &rule).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
-        let (status, _, _) = upload(&app, "/admin/allowlist/import", &culture, false, &[], "x.csv", IMPORT.as_bytes()).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "an upload without the CSRF token");
-        assert!(rule_by_pattern(&app, "host", "baolaichau.vn").await.is_none());
+        let (status, _, _) = upload(
+            &app,
+            "/admin/allowlist/import",
+            &culture,
+            false,
+            &[],
+            "x.csv",
+            IMPORT.as_bytes(),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "an upload without the CSRF token"
+        );
+        assert!(
+            rule_by_pattern(&app, "host", "baolaichau.vn")
+                .await
+                .is_none()
+        );
         let admin = session_for(&app, "DB005").await;
         let (status, _, _) = post_form(&app, "/admin/allowlist/new", &admin, &rule).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "admins pass");
         let (status, _, _) = get(&app, "/admin/audit", &culture).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "Culture does not read the audit log");
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "Culture does not read the audit log"
+        );
         app.finish().await;
     }
 );

@@ -47,21 +47,49 @@ both_databases!(
         }
         // 18:00 UTC on 1 November is 01:00 on 2 November in Hà Nội.
         for _ in 0..3 {
-            event(&app, "2026-11-01T18:00:00Z", "DB004", "allowlist.update", None).await;
+            event(
+                &app,
+                "2026-11-01T18:00:00Z",
+                "DB004",
+                "allowlist.update",
+                None,
+            )
+            .await;
         }
-        event(&app, "2026-11-21T03:00:00Z", "cli", "role.grant", Some("DB001")).await;
-        event(&app, "2026-11-21T04:00:00Z", "DB001 (token:script)", "export.unit", None).await;
+        event(
+            &app,
+            "2026-11-21T03:00:00Z",
+            "cli",
+            "role.grant",
+            Some("DB001"),
+        )
+        .await;
+        event(
+            &app,
+            "2026-11-21T04:00:00Z",
+            "DB001 (token:script)",
+            "export.unit",
+            None,
+        )
+        .await;
         let s = session_for(&app, "DB005").await;
 
         let (status, _, html) = get(&app, "/admin/audit", &s).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(rows(&html), 50, "one bounded page");
-        let first_id = html.find("<tr><td>").map(|at| &html[at + 8..at + 12]).unwrap_or_default().to_owned();
+        let first_id = html
+            .find("<tr><td>")
+            .map(|at| &html[at + 8..at + 12])
+            .unwrap_or_default()
+            .to_owned();
         let older = link(&html, "Cũ hơn").expect("a next page");
         assert!(older.contains("before="), "{older}");
         let (_, _, page2) = get(&app, &older, &s).await;
         assert_eq!(rows(&page2), 10, "the remaining events");
-        assert!(!page2.contains(&format!("<tr><td>{first_id}")), "no overlap");
+        assert!(
+            !page2.contains(&format!("<tr><td>{first_id}")),
+            "no overlap"
+        );
         assert!(link(&page2, "Cũ hơn").is_none());
 
         let (_, _, html) = get(&app, "/admin/audit?person=DB004", &s).await;
@@ -72,15 +100,29 @@ both_databases!(
         assert_eq!(rows(&html), 3);
         let (_, _, html) = get(&app, "/admin/audit?action=share.review&person=DB004", &s).await;
         assert_eq!(rows(&html), 0);
-        let (_, _, html) = get(&app, "/admin/audit?from=02%2F11%2F2026&to=02%2F11%2F2026", &s).await;
+        let (_, _, html) = get(
+            &app,
+            "/admin/audit?from=02%2F11%2F2026&to=02%2F11%2F2026",
+            &s,
+        )
+        .await;
         assert_eq!(rows(&html), 3, "days are Asia/Ho_Chi_Minh days");
-        let (_, _, html) = get(&app, "/admin/audit?from=01%2F11%2F2026&to=01%2F11%2F2026", &s).await;
+        let (_, _, html) = get(
+            &app,
+            "/admin/audit?from=01%2F11%2F2026&to=01%2F11%2F2026",
+            &s,
+        )
+        .await;
         assert_eq!(rows(&html), 0);
         let (status, _, html) = get(&app, "/admin/audit?from=31%2F02%2F2026", &s).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("dd/mm/yyyy"));
         let (status, _, _) = get(&app, "/admin/audit?person=%25", &s).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no LIKE wildcards");
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no LIKE wildcards"
+        );
         app.finish().await;
     }
 );
@@ -90,16 +132,32 @@ both_databases!(
     |app| async move {
         seed(&app).await;
         for _ in 0..3 {
-            event(&app, "2026-11-01T18:00:00Z", "DB004", "allowlist.update", None).await;
+            event(
+                &app,
+                "2026-11-01T18:00:00Z",
+                "DB004",
+                "allowlist.update",
+                None,
+            )
+            .await;
         }
         event(&app, "2026-11-20T03:00:00Z", "DB002", "share.review", None).await;
         let s = session_for(&app, "DB005").await;
         let (status, headers, csv) = get(&app, "/admin/audit.csv?action=allowlist", &s).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(headers[axum::http::header::CONTENT_DISPOSITION].to_str().expect("cd").contains("attachment"));
+        assert!(
+            headers[axum::http::header::CONTENT_DISPOSITION]
+                .to_str()
+                .expect("cd")
+                .contains("attachment")
+        );
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 4, "header and three events: {csv}");
-        assert!(lines[0].trim_start_matches('\u{feff}').starts_with("id,at,actor,action"));
+        assert!(
+            lines[0]
+                .trim_start_matches('\u{feff}')
+                .starts_with("id,at,actor,action")
+        );
         assert!(lines[1..].iter().all(|l| l.contains("allowlist.update")));
         let exports = audited(&app, "audit.export").await;
         assert_eq!(exports.len(), 1);
@@ -109,7 +167,11 @@ both_databases!(
         let events = app.count("audit_events").await;
         for path in ["/admin/audit", "/admin/audit.csv"] {
             let (status, _, _) = post_form(&app, path, &s, &[]).await;
-            assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{path} is read-only");
+            assert_eq!(
+                status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{path} is read-only"
+            );
         }
         assert_eq!(app.count("audit_events").await, events);
         for code in ["DB004", "DB003", "DB001"] {

@@ -5,7 +5,9 @@
 use axum::http::StatusCode;
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
-use crate::admin_session::{audited, field_value, get, post_form, post_raw_form, seed, session_for};
+use crate::admin_session::{
+    audited, field_value, get, post_form, post_raw_form, seed, session_for,
+};
 use crate::both_databases;
 use crate::helpers::TestApp;
 
@@ -54,14 +56,27 @@ async fn tallies_match_shares(app: &TestApp) {
     use chrono::Datelike;
     use std::collections::BTreeMap;
     let mut from_shares: BTreeMap<(i64, i64, i32, i32), i32> = BTreeMap::new();
-    for share in entity::share::Entity::find().all(&app.db).await.expect("shares") {
+    for share in entity::share::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("shares")
+    {
         if share.status == "accepted" {
-            let key = (share.person_id, share.unit_id, share.shared_on.year(), i32::try_from(share.shared_on.month()).expect("month"));
+            let key = (
+                share.person_id,
+                share.unit_id,
+                share.shared_on.year(),
+                i32::try_from(share.shared_on.month()).expect("month"),
+            );
             *from_shares.entry(key).or_default() += 1;
         }
     }
     let mut from_tallies = BTreeMap::new();
-    for t in entity::tally_month::Entity::find().all(&app.db).await.expect("tallies") {
+    for t in entity::tally_month::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("tallies")
+    {
         if t.accepted > 0 {
             from_tallies.insert((t.person_id, t.unit_id, t.year, t.month), t.accepted);
         }
@@ -79,7 +94,8 @@ both_databases!(
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("1830 ngày"), "the configured default: {html}");
         for days in ["30", "abc", "-1", ""] {
-            let (status, _, html) = post_form(&app, "/admin/retention", &s, &[("days", days)]).await;
+            let (status, _, html) =
+                post_form(&app, "/admin/retention", &s, &[("days", days)]).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{days}");
             assert!(html.contains("Thời hạn lưu"), "{html}");
         }
@@ -93,9 +109,17 @@ both_databases!(
         assert!(html.contains("01/10/2025"), "the cut-off date: {html}");
         let changed = audited(&app, "settings.retention").await;
         assert_eq!(changed[0].0, "DB005");
-        assert_eq!((changed[0].2["before"].as_u64(), changed[0].2["after"].as_u64()), (Some(1830), Some(400)));
         assert_eq!(
-            lantoa::service::retention::retention_days(&app.db, &app.state.settings).await.expect("days"),
+            (
+                changed[0].2["before"].as_u64(),
+                changed[0].2["after"].as_u64()
+            ),
+            (Some(1830), Some(400))
+        );
+        assert_eq!(
+            lantoa::service::retention::retention_days(&app.db, &app.state.settings)
+                .await
+                .expect("days"),
             400,
             "what `lantoa purge` uses too"
         );
@@ -118,16 +142,58 @@ both_databases!(
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (status, _, html) = get(&app, "/admin/retention/purge", &s).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("<strong id=\"count-shares\">2</strong>"), "{html}");
-        assert!(html.contains("<strong id=\"count-audit\">1</strong>"), "{html}");
+        assert!(
+            html.contains("<strong id=\"count-shares\">2</strong>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<strong id=\"count-audit\">1</strong>"),
+            "{html}"
+        );
         assert_eq!(field_value(&html, "cut").as_deref(), Some("2025-10-01"));
-        assert_eq!(app.count("shares").await, 4, "the confirmation deletes nothing");
+        assert_eq!(
+            app.count("shares").await,
+            4,
+            "the confirmation deletes nothing"
+        );
 
-        let form = [("cut", "2025-10-01"), ("shares", "2"), ("audit_events", "1")];
-        let (status, _, _) = post_form(&app, "/admin/retention/purge", &s, &[("cut", "2025-10-01"), ("shares", "3"), ("audit_events", "1")]).await;
-        assert_eq!(status, StatusCode::CONFLICT, "counts that changed since the confirmation");
-        let (status, _, html) = post_form(&app, "/admin/retention/purge", &s, &[("cut", "2025-11-01"), ("shares", "3"), ("audit_events", "1")]).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a cut later than the period allows");
+        let form = [
+            ("cut", "2025-10-01"),
+            ("shares", "2"),
+            ("audit_events", "1"),
+        ];
+        let (status, _, _) = post_form(
+            &app,
+            "/admin/retention/purge",
+            &s,
+            &[
+                ("cut", "2025-10-01"),
+                ("shares", "3"),
+                ("audit_events", "1"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "counts that changed since the confirmation"
+        );
+        let (status, _, html) = post_form(
+            &app,
+            "/admin/retention/purge",
+            &s,
+            &[
+                ("cut", "2025-11-01"),
+                ("shares", "3"),
+                ("audit_events", "1"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a cut later than the period allows"
+        );
         assert!(html.contains("01/10/2025"));
         let (status, _, _) = post_raw_form(&app, "/admin/retention/purge", &s, &form).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
@@ -135,7 +201,12 @@ both_databases!(
 
         let (status, _, html) = post_form(&app, "/admin/retention/purge", &s, &form).await;
         assert_eq!(status, StatusCode::OK, "{html}");
-        assert!(html.contains("Đã xoá dữ liệu trước ngày 01/10/2025: 2 lượt chia sẻ, 1 sự kiện nhật ký"), "{html}");
+        assert!(
+            html.contains(
+                "Đã xoá dữ liệu trước ngày 01/10/2025: 2 lượt chia sẻ, 1 sự kiện nhật ký"
+            ),
+            "{html}"
+        );
         assert_eq!(app.count("shares").await, 2);
         tallies_match_shares(&app).await;
         let purges = audited(&app, "data.purge").await;
@@ -144,8 +215,15 @@ both_databases!(
         assert_eq!(purges[0].2["before"], "2025-10-01");
         assert_eq!(purges[0].2["shares"], 2);
         assert_eq!(purges[0].2["audit_events"], 1);
-        assert!(audited(&app, "share.review").await.is_empty(), "the old event is gone");
-        assert_eq!(audited(&app, "settings.retention").await.len(), 1, "recent events stay");
+        assert!(
+            audited(&app, "share.review").await.is_empty(),
+            "the old event is gone"
+        );
+        assert_eq!(
+            audited(&app, "settings.retention").await.len(),
+            1,
+            "recent events stay"
+        );
 
         // Confirming the same page again deletes nothing more: the counts no longer match.
         let (status, _, _) = post_form(&app, "/admin/retention/purge", &s, &form).await;

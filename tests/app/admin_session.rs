@@ -16,7 +16,8 @@ pub struct Session {
 
 /// The small province plus DB005 (admin); DB004 gets the Culture role.
 pub async fn seed(app: &TestApp) {
-    let roster = format!("{ROSTER_CSV}DB005,Mùa A Páo,pao@dienbien.gov.vn,SNV,,cong_chuc,2020-01-01,\n");
+    let roster =
+        format!("{ROSTER_CSV}DB005,Mùa A Páo,pao@dienbien.gov.vn,SNV,,cong_chuc,2020-01-01,\n");
     app.seed_roster(UNITS_CSV, &roster).await;
     app.grant("DB005", "admin", None).await;
     app.grant("DB004", "culture", None).await;
@@ -63,7 +64,11 @@ pub async fn send(app: &TestApp, request: Request<Body>) -> (StatusCode, HeaderM
         .await
         .expect("body")
         .to_bytes();
-    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
 }
 
 /// A GET with the session.
@@ -172,7 +177,10 @@ pub fn field_value(html: &str, name: &str) -> Option<String> {
 }
 
 /// Audit events with this action, oldest first: (actor, target id, detail JSON).
-pub async fn audited(app: &TestApp, action: &str) -> Vec<(String, Option<String>, serde_json::Value)> {
+pub async fn audited(
+    app: &TestApp,
+    action: &str,
+) -> Vec<(String, Option<String>, serde_json::Value)> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     entity::audit_event::Entity::find()
         .filter(entity::audit_event::Column::Action.eq(action))

@@ -28,7 +28,8 @@ both_databases!(
         seed(&app).await;
         app.set_clock("2026-11-26T03:00:00Z");
         let s = session_for(&app, "DB005").await;
-        let (status, _, html) = upload(&app, PATH, &s, true, &[], "shares.csv", GOOD.as_bytes()).await;
+        let (status, _, html) =
+            upload(&app, PATH, &s, true, &[], "shares.csv", GOOD.as_bytes()).await;
         assert_eq!(status, StatusCode::OK, "{html}");
         assert_eq!(html.matches("Sẽ lưu").count(), 2, "{html}");
         assert_eq!(app.count("shares").await, 0, "a preview stores nothing");
@@ -36,15 +37,37 @@ both_databases!(
         let token = field_value(&html, "token").expect("token");
         let digest = field_value(&html, "digest").expect("digest");
 
-        let (status, _, _) = post_form(&app, "/admin/shares/import/confirm", &s, &[("token", &token), ("digest", "bad")]).await;
+        let (status, _, _) = post_form(
+            &app,
+            "/admin/shares/import/confirm",
+            &s,
+            &[("token", &token), ("digest", "bad")],
+        )
+        .await;
         assert_eq!(status, StatusCode::CONFLICT, "not the previewed plan");
         let other = session_for(&app, "DB003").await;
         app.grant("DB003", "admin", None).await;
-        let (status, _, _) = post_form(&app, "/admin/shares/import/confirm", &other, &[("token", &token), ("digest", &digest)]).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a draft belongs to its uploader");
+        let (status, _, _) = post_form(
+            &app,
+            "/admin/shares/import/confirm",
+            &other,
+            &[("token", &token), ("digest", &digest)],
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a draft belongs to its uploader"
+        );
         assert_eq!(app.count("shares").await, 0);
 
-        let (status, _, html) = post_form(&app, "/admin/shares/import/confirm", &s, &[("token", &token), ("digest", &digest)]).await;
+        let (status, _, html) = post_form(
+            &app,
+            "/admin/shares/import/confirm",
+            &s,
+            &[("token", &token), ("digest", &digest)],
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{html}");
         assert!(html.contains("2 lượt mới"), "{html}");
         assert_eq!(app.count("shares").await, 2);
@@ -68,30 +91,62 @@ both_databases!(
         seed(&app).await;
         app.set_clock("2026-11-26T03:00:00Z");
         let s = session_for(&app, "DB005").await;
-        let (status, _, html) = upload(&app, PATH, &s, true, &[], "mixed.csv", MIXED.as_bytes()).await;
+        let (status, _, html) =
+            upload(&app, PATH, &s, true, &[], "mixed.csv", MIXED.as_bytes()).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("trùng với dòng 2"), "{html}");
         assert!(html.contains("không có cán bộ mã DB999"));
         assert!(html.contains("short_link"));
         assert!(html.contains("<strong>1</strong> dòng sẽ lưu"));
         assert!(html.contains("<strong>4</strong> bị từ chối"), "{html}");
-        assert!(field_value(&html, "digest").is_none(), "no confirmation when all-or-nothing fails");
+        assert!(
+            field_value(&html, "digest").is_none(),
+            "no confirmation when all-or-nothing fails"
+        );
         // Confirming anyway (a hand-made form) is refused and stores nothing.
-        let (_, _, skip) = upload(&app, PATH, &s, true, &[("skip_invalid", "1")], "mixed.csv", MIXED.as_bytes()).await;
+        let (_, _, skip) = upload(
+            &app,
+            PATH,
+            &s,
+            true,
+            &[("skip_invalid", "1")],
+            "mixed.csv",
+            MIXED.as_bytes(),
+        )
+        .await;
         let token = field_value(&skip, "token").expect("skipping offers a confirmation");
         let digest = field_value(&skip, "digest").expect("digest");
-        let (status, _, html) = post_form(&app, "/admin/shares/import/confirm", &s, &[("token", &token), ("digest", &digest)]).await;
+        let (status, _, html) = post_form(
+            &app,
+            "/admin/shares/import/confirm",
+            &s,
+            &[("token", &token), ("digest", &digest)],
+        )
+        .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
         assert!(html.contains("Không nhập gì"));
         assert_eq!(app.count("shares").await, 0, "a bad row: nothing imported");
         assert!(audited(&app, "import.shares").await.is_empty());
 
-        let (status, _, html) = post_form(&app, "/admin/shares/import/confirm", &s, &[("token", &token), ("digest", &digest), ("skip_invalid", "1")]).await;
+        let (status, _, html) = post_form(
+            &app,
+            "/admin/shares/import/confirm",
+            &s,
+            &[
+                ("token", &token),
+                ("digest", &digest),
+                ("skip_invalid", "1"),
+            ],
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{html}");
         assert_eq!(app.count("shares").await, 1, "the good row only");
         let imports = audited(&app, "import.shares").await;
         assert_eq!(imports[0].2["skipped"], 4);
-        assert_eq!(imports[0].2["skipped_lines"], serde_json::json!([3, 4, 5, 6]));
+        assert_eq!(
+            imports[0].2["skipped_lines"],
+            serde_json::json!([3, 4, 5, 6])
+        );
         app.finish().await;
     }
 );
@@ -101,17 +156,32 @@ both_databases!(
     |app| async move {
         seed(&app).await;
         let s = session_for(&app, "DB005").await;
-        let huge = format!("{}{}", GOOD, "DB001,https://dienbien.gov.vn/x,zalo,,20/11/2026\n".repeat(8000));
-        let (status, _, html) = upload(&app, PATH, &s, true, &[], "huge.csv", huge.as_bytes()).await;
+        let huge = format!(
+            "{}{}",
+            GOOD,
+            "DB001,https://dienbien.gov.vn/x,zalo,,20/11/2026\n".repeat(8000)
+        );
+        let (status, _, html) =
+            upload(&app, PATH, &s, true, &[], "huge.csv", huge.as_bytes()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(html.contains("Tệp quá lớn"), "{html}");
-        let (status, _, _) = upload(&app, PATH, &s, false, &[], "shares.csv", GOOD.as_bytes()).await;
+        let (status, _, _) =
+            upload(&app, PATH, &s, false, &[], "shares.csv", GOOD.as_bytes()).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
         let (status, _, html) = upload(&app, PATH, &s, true, &[], "empty.csv", b"").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("Hãy chọn một tệp CSV"));
         let culture = session_for(&app, "DB004").await;
-        let (status, _, _) = upload(&app, PATH, &culture, true, &[], "shares.csv", GOOD.as_bytes()).await;
+        let (status, _, _) = upload(
+            &app,
+            PATH,
+            &culture,
+            true,
+            &[],
+            "shares.csv",
+            GOOD.as_bytes(),
+        )
+        .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "admins only");
         assert_eq!(app.count("shares").await, 0);
         app.finish().await;

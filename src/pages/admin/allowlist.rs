@@ -19,9 +19,7 @@ use crate::error::AppError;
 use crate::import::allowlist::{ImportPlan, RowAction};
 use crate::pages::{Lang, PageForm, PageQuery, PageResult, render};
 use crate::service::allowlist::{Edited, RuleInput, parse_rule, what_if};
-use crate::verify::{
-    Allowlist, Category, RuleKind, is_public_suffix, rules_to_csv, verify_source,
-};
+use crate::verify::{Allowlist, Category, RuleKind, is_public_suffix, rules_to_csv, verify_source};
 
 const CULTURE: Need = Need::AnyRole(&[Role::Culture]);
 
@@ -200,7 +198,9 @@ async fn list_page(
     let shown = rows
         .into_iter()
         .filter(|r| {
-            needle.is_empty() || fold(&r.pattern).contains(&needle) || fold(&r.label).contains(&needle)
+            needle.is_empty()
+                || fold(&r.pattern).contains(&needle)
+                || fold(&r.label).contains(&needle)
         })
         .filter(|r| query.category.is_empty() || r.category == query.category)
         .filter(|r| match query.state.as_str() {
@@ -223,7 +223,12 @@ async fn list_page(
             ),
         })
         .collect();
-    let test = query.test.trim().chars().take(MAX_TEST_URL).collect::<String>();
+    let test = query
+        .test
+        .trim()
+        .chars()
+        .take(MAX_TEST_URL)
+        .collect::<String>();
     let tested = (!test.is_empty()).then(|| verdict(&state.allowlist(), &test, lang));
     Ok(ListPage {
         lang,
@@ -437,11 +442,8 @@ async fn submit(
                     page.after = Some(verdict(&after, &form.test_url, lang));
                 } else {
                     page.error = Some(
-                        lang.s(
-                            "Hãy nhập một địa chỉ để thử.",
-                            "Enter an address to test.",
-                        )
-                        .to_owned(),
+                        lang.s("Hãy nhập một địa chỉ để thử.", "Enter an address to test.")
+                            .to_owned(),
                     );
                 }
                 return Ok(render(&page));
@@ -451,14 +453,20 @@ async fn submit(
     } else {
         let actor = user.actor();
         match id {
-            None => crate::service::allowlist::create(&state.db, &actor, &form.input, form.confirmed)
-                .await
-                .map(|_| ()),
-            Some(id) => {
-                crate::service::allowlist::update(&state.db, &actor, id, &form.input, form.confirmed)
+            None => {
+                crate::service::allowlist::create(&state.db, &actor, &form.input, form.confirmed)
                     .await
-                    .map(|_: Edited| ())
+                    .map(|_| ())
             }
+            Some(id) => crate::service::allowlist::update(
+                &state.db,
+                &actor,
+                id,
+                &form.input,
+                form.confirmed,
+            )
+            .await
+            .map(|_: Edited| ()),
         }
     };
     match outcome {
@@ -506,8 +514,10 @@ async fn switch(
     body: &[u8],
 ) -> PageResult<Response> {
     user.require_write()?;
-    let confirmed = url::form_urlencoded::parse(body).any(|(k, _)| k == "confirm_restricted_suffix");
-    match crate::service::allowlist::set_active(&state.db, &user.actor(), id, active, confirmed).await
+    let confirmed =
+        url::form_urlencoded::parse(body).any(|(k, _)| k == "confirm_restricted_suffix");
+    match crate::service::allowlist::set_active(&state.db, &user.actor(), id, active, confirmed)
+        .await
     {
         Ok(()) => {
             state.reload_allowlist().await?;
@@ -571,7 +581,9 @@ fn import_view(plan: &ImportPlan, lang: Lang) -> Vec<PlanRowView> {
                     "same",
                     format!("{} #{id}", lang.s("Không đổi", "Unchanged")),
                 ),
-                RowAction::Refused(why) => ("bad", format!("{} {why}", lang.s("Từ chối:", "Refused:"))),
+                RowAction::Refused(why) => {
+                    ("bad", format!("{} {why}", lang.s("Từ chối:", "Refused:")))
+                }
             };
             let rule = row.rule.as_ref();
             PlanRowView {

@@ -28,9 +28,12 @@ const EXPORT_CHUNK: u64 = 1000;
 
 /// This section's routes.
 pub fn routes(routes: Routes) -> Routes {
-    routes
-        .add(Method::GET, "/admin/audit", ADMIN, list)
-        .add(Method::GET, "/admin/audit.csv", ADMIN, export)
+    routes.add(Method::GET, "/admin/audit", ADMIN, list).add(
+        Method::GET,
+        "/admin/audit.csv",
+        ADMIN,
+        export,
+    )
 }
 
 /// The filters as typed.
@@ -79,9 +82,9 @@ fn date(text: &str, what: &str) -> Result<Option<NaiveDate>, AppError> {
     if text.is_empty() {
         return Ok(None);
     }
-    parse_date(text)
-        .map(Some)
-        .ok_or_else(|| AppError::invalid("invalid_date", format!("{what} không hợp lệ (dd/mm/yyyy).")))
+    parse_date(text).map(Some).ok_or_else(|| {
+        AppError::invalid("invalid_date", format!("{what} không hợp lệ (dd/mm/yyyy)."))
+    })
 }
 
 impl AuditQuery {
@@ -133,7 +136,9 @@ struct EventRow {
 }
 
 fn at_local(at: DateTime<Utc>) -> String {
-    at.with_timezone(&TZ).format("%d/%m/%Y %H:%M:%S").to_string()
+    at.with_timezone(&TZ)
+        .format("%d/%m/%Y %H:%M:%S")
+        .to_string()
 }
 
 fn target(event: &entity::audit_event::Model) -> String {
@@ -308,4 +313,3 @@ pub async fn export(
     );
     Ok(response)
 }
-

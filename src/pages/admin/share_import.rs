@@ -94,7 +94,11 @@ pub(crate) async fn read_upload(state: &AppState, request: Request) -> Result<Up
         )
     })?;
     Ok(Upload {
-        file_name: file_name.chars().filter(|c| !c.is_control()).take(200).collect(),
+        file_name: file_name
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect(),
         text,
         fields,
     })
@@ -148,7 +152,9 @@ fn rows_view(plan: &SharesPlan, lang: Lang) -> Vec<RowView> {
                     "same",
                     lang.s("Đã có sẵn, bỏ qua", "Already stored").to_owned(),
                 ),
-                RowOutcome::Refused(why) => ("bad", format!("{} {why}", lang.s("Từ chối:", "Refused:"))),
+                RowOutcome::Refused(why) => {
+                    ("bad", format!("{} {why}", lang.s("Từ chối:", "Refused:")))
+                }
             };
             RowView {
                 line: row.line,

@@ -29,11 +29,15 @@ async fn the_allowlist_tester_shows_the_verdict_now_and_after_an_edit() {
         grant(&b, "DB004", "culture").await;
         b.sign_in("DB004").await;
         let width = b.js("return window.innerWidth;").await;
-        assert!(width.as_u64().is_some_and(|w| w >= 1300), "a desktop window: {width}");
+        assert!(
+            width.as_u64().is_some_and(|w| w >= 1300),
+            "a desktop window: {width}"
+        );
 
         b.open("/admin").await;
         b.click("a[href='/admin/allowlist']").await;
-        b.type_into("#test", "https://www.dienbien.gov.vn/tin-tuc/1?fbclid=abc").await;
+        b.type_into("#test", "https://www.dienbien.gov.vn/tin-tuc/1?fbclid=abc")
+            .await;
         b.click(".tester button[type=submit]").await;
         b.wait_for(".verdict-box").await;
         let verdict = b.text(".verdict-box").await;
@@ -43,23 +47,43 @@ async fn the_allowlist_tester_shows_the_verdict_now_and_after_an_edit() {
         b.screenshot("1-tester-current-rules").await;
 
         b.open("/admin/allowlist/new").await;
-        b.find("#kind option[value='host']").await.click().await.expect("kind");
+        b.find("#kind option[value='host']")
+            .await
+            .click()
+            .await
+            .expect("kind");
         b.type_into("#pattern", "baolaichau.vn").await;
-        b.find("#rcategory option[value='press']").await.click().await.expect("category");
+        b.find("#rcategory option[value='press']")
+            .await
+            .click()
+            .await
+            .expect("category");
         b.type_into("#label", "Báo Lai Châu").await;
         b.type_into("#test_url", NEWS).await;
         b.click("button[value='test']").await;
         b.wait_for("#verdict-after .verdict-box").await;
         let before = b.text("#verdict-before").await;
         let after = b.text("#verdict-after").await;
-        assert!(before.contains("Bị từ chối") && before.contains("not_allowlisted"), "{before}");
-        assert!(after.contains("Được chấp nhận") && after.contains("Báo Lai Châu"), "{after}");
+        assert!(
+            before.contains("Bị từ chối") && before.contains("not_allowlisted"),
+            "{before}"
+        );
+        assert!(
+            after.contains("Được chấp nhận") && after.contains("Báo Lai Châu"),
+            "{after}"
+        );
         let side_by_side = b
-            .js("const a = document.getElementById('verdict-before').getBoundingClientRect(); \
+            .js(
+                "const a = document.getElementById('verdict-before').getBoundingClientRect(); \
                  const c = document.getElementById('verdict-after').getBoundingClientRect(); \
-                 return Math.abs(a.top - c.top) < 2 && a.right <= c.left;")
+                 return Math.abs(a.top - c.top) < 2 && a.right <= c.left;",
+            )
             .await;
-        assert_eq!(side_by_side, serde_json::json!(true), "before and after side by side");
+        assert_eq!(
+            side_by_side,
+            serde_json::json!(true),
+            "before and after side by side"
+        );
         assert_eq!(
             b.count("allowlist_rules").await,
             21,
@@ -91,16 +115,29 @@ async fn the_import_previews_show_every_row_before_anything_is_written() {
              suffix,gov.vn,government,Cơ quan nhà nước (tên miền .gov.vn)\n\
              suffix,com.vn,press,Mọi trang .com.vn\n",
         );
-        b.find("#file").await.send_keys(&rules).await.expect("choose file");
-        b.click("form[action='/admin/allowlist/import'] button[type=submit]").await;
+        b.find("#file")
+            .await
+            .send_keys(&rules)
+            .await
+            .expect("choose file");
+        b.click("form[action='/admin/allowlist/import'] button[type=submit]")
+            .await;
         b.wait_for("#import-preview").await;
         let summary = b.text("#import-summary").await;
-        assert!(summary.contains("1 thêm mới") && summary.contains("1 bị từ chối"), "{summary}");
+        assert!(
+            summary.contains("1 thêm mới") && summary.contains("1 bị từ chối"),
+            "{summary}"
+        );
         let refused = b.text("#import-preview tr.bad").await;
         assert!(refused.contains("hậu tố công cộng"), "{refused}");
-        b.js("document.getElementById('import-preview').scrollIntoView();").await;
+        b.js("document.getElementById('import-preview').scrollIntoView();")
+            .await;
         b.screenshot("1-allowlist-import-preview").await;
-        assert_eq!(b.count("allowlist_rules").await, 21, "a preview writes nothing");
+        assert_eq!(
+            b.count("allowlist_rules").await,
+            21,
+            "a preview writes nothing"
+        );
 
         b.open("/admin/shares/import").await;
         let shares = csv_file(
@@ -113,15 +150,24 @@ async fn the_import_previews_show_every_row_before_anything_is_written() {
              DB999,https://dienbien.gov.vn/tin/3,zalo,,21/11/2026\n\
              DB002,https://bit.ly/abc,zalo,,21/11/2026\n",
         );
-        b.find("#file").await.send_keys(&shares).await.expect("choose file");
+        b.find("#file")
+            .await
+            .send_keys(&shares)
+            .await
+            .expect("choose file");
         b.click("input[name='skip_invalid']").await;
-        b.click("form[action='/admin/shares/import'] button[type=submit]").await;
+        b.click("form[action='/admin/shares/import'] button[type=submit]")
+            .await;
         b.wait_for("#import-summary").await;
         let summary = b.text("#import-summary").await;
-        assert!(summary.contains("2 dòng sẽ lưu") && summary.contains("3 bị từ chối"), "{summary}");
+        assert!(
+            summary.contains("2 dòng sẽ lưu") && summary.contains("3 bị từ chối"),
+            "{summary}"
+        );
         b.screenshot("2-share-import-preview").await;
         assert_eq!(b.count("shares").await, 0, "a preview stores nothing");
-        b.click("form[action='/admin/shares/import/confirm'] button[type=submit]").await;
+        b.click("form[action='/admin/shares/import/confirm'] button[type=submit]")
+            .await;
         b.wait_for(".notice.ok").await;
         assert_eq!(b.count("shares").await, 2);
     })
