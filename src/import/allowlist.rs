@@ -116,8 +116,11 @@ pub fn plan(
                 {
                     RowAction::Unchanged { id: row.id }
                 }
+                // A new or re-enabled rule on a public suffix needs the confirmation; a
+                // label or category change of an active one does not (as in the edit form).
                 _ if needs_restricted_suffix_confirmation(&rule)
-                    && !restricted_suffix_confirmed =>
+                    && !restricted_suffix_confirmed
+                    && existing.is_none_or(|row| !row.active) =>
                 {
                     RowAction::Refused(refusal_message(&rule.pattern))
                 }
@@ -190,8 +193,7 @@ mod tests {
 
     #[test]
     fn a_new_public_suffix_rule_is_refused_without_confirmation_but_a_stored_one_is_not() {
-        let csv =
-            "kind,pattern,category,label\nsuffix,com.vn,press,All\nsuffix,gov.vn,government,Gov\n";
+        let csv = "kind,pattern,category,label\nsuffix,com.vn,press,All\nsuffix,gov.vn,government,Gov\n";
         let rows = [stored(7, "suffix", "gov.vn", "Gov", true)];
         let refused = plan(csv, &rows, false);
         assert!(matches!(&refused.rows[0].action, RowAction::Refused(m) if m.contains("com.vn")));
@@ -199,6 +201,19 @@ mod tests {
         let confirmed = plan(csv, &rows, true);
         assert_eq!(confirmed.rows[0].action, RowAction::Create);
         assert_ne!(refused.digest(), confirmed.digest());
+    }
+
+    #[test]
+    fn relabelling_an_active_public_suffix_rule_needs_no_confirmation_but_reenabling_does() {
+        let relabel = "kind,pattern,category,label\nsuffix,gov.vn,government,Gov new\n";
+        let active = [stored(7, "suffix", "gov.vn", "Gov", true)];
+        assert!(matches!(
+            plan(relabel, &active, false).rows[0].action,
+            RowAction::Update { id: 7, .. }
+        ));
+        let disabled = [stored(7, "suffix", "gov.vn", "Gov", false)];
+        assert!(plan(relabel, &disabled, false).has_refusals());
+        assert!(!plan(relabel, &disabled, true).has_refusals());
     }
 
     #[test]
