@@ -193,7 +193,8 @@ mod tests {
 
     #[test]
     fn a_new_public_suffix_rule_is_refused_without_confirmation_but_a_stored_one_is_not() {
-        let csv = "kind,pattern,category,label\nsuffix,com.vn,press,All\nsuffix,gov.vn,government,Gov\n";
+        let csv =
+            "kind,pattern,category,label\nsuffix,com.vn,press,All\nsuffix,gov.vn,government,Gov\n";
         let rows = [stored(7, "suffix", "gov.vn", "Gov", true)];
         let refused = plan(csv, &rows, false);
         assert!(matches!(&refused.rows[0].action, RowAction::Refused(m) if m.contains("com.vn")));
