@@ -20,9 +20,10 @@ use crate::error::AppError;
 use crate::pages::{Lang, PageForm, PageResult, render};
 use crate::service::share_import::{Options, RowOutcome, SharesPlan, import};
 
+const ADMIN: Need = Need::AnyRole(&[Role::Admin]);
+
 /// This section's routes.
 pub fn routes(routes: Routes) -> Routes {
-    const ADMIN: crate::auth::guard::Need = Need::AnyRole(&[Role::Admin]);
     routes
         .add(Method::GET, "/admin/shares/import", ADMIN, show)
         .add(Method::POST, "/admin/shares/import", ADMIN, preview)
