@@ -167,17 +167,15 @@ async fn presented_csrf(
         .to_owned();
     if content_type.starts_with("multipart/form-data") {
         let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, max_upload)
-            .await
-            .map_err(|_| {
-                AppError::bad_request(
-                    "file_too_large",
-                    format!(
-                        "Tệp quá lớn: tối đa {} KB mỗi lần. Hãy chia tệp thành nhiều phần.",
-                        max_upload / 1024
-                    ),
-                )
-            })?;
+        let bytes = axum::body::to_bytes(body, max_upload).await.map_err(|_| {
+            AppError::bad_request(
+                "file_too_large",
+                format!(
+                    "Tệp quá lớn: tối đa {} KB mỗi lần. Hãy chia tệp thành nhiều phần.",
+                    max_upload / 1024
+                ),
+            )
+        })?;
         let token = multipart_csrf(&content_type, &bytes).await;
         return Ok((token, Request::from_parts(parts, Body::from(bytes))));
     }

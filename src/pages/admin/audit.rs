@@ -197,13 +197,28 @@ pub async fn list(
             actor: e.actor.clone(),
             action: e.action.clone(),
             target: target(e),
-            detail: e.detail.clone().unwrap_or_default(),
+            detail: e.detail.as_deref().map(readable).unwrap_or_default(),
         })
         .collect();
     if more {
         page.next = page.rows.last().map(|r| query.query_string(Some(r.id)));
     }
     Ok(render(&page))
+}
+
+/// A detail object as `key: value` pairs with spaces, so long details wrap on the page.
+fn readable(detail: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(detail) {
+        Ok(serde_json::Value::Object(fields)) => fields
+            .iter()
+            .map(|(key, value)| match value {
+                serde_json::Value::String(text) => format!("{key}: {text}"),
+                other => format!("{key}: {}", other.to_string().replace(",\"", ", \"")),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => detail.to_owned(),
+    }
 }
 
 type Chunk = Result<Bytes, std::io::Error>;

@@ -173,3 +173,34 @@ async fn the_import_previews_show_every_row_before_anything_is_written() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_audit_log_and_the_purge_confirmation_read_well_on_a_desktop() {
+    with_browser_on(Screen::Desktop, "admin_audit_retention", |b| async move {
+        grant(&b, "DB003", "admin").await;
+        b.sign_in("DB003").await;
+        b.open("/admin/retention").await;
+        b.click("a[href='/admin/retention/purge']").await;
+        b.wait_for("#purge-confirm").await;
+        let confirm = b.text("#purge-confirm").await;
+        assert!(
+            confirm.contains("lượt chia sẻ") && confirm.contains("sự kiện nhật ký"),
+            "{confirm}"
+        );
+        b.screenshot("1-purge-confirmation").await;
+        b.click("#purge-confirm button[type=submit]").await;
+        b.wait_for(".notice.ok").await;
+
+        b.open("/admin/audit").await;
+        b.type_into("#action", "data").await;
+        b.click("form.filters button[type=submit]").await;
+        b.wait_for("table.audit td code").await;
+        let table = b.text("table.audit").await;
+        assert!(
+            table.contains("data.purge") && table.contains("DB003"),
+            "{table}"
+        );
+        b.screenshot("2-audit-log-filtered").await;
+    })
+    .await;
+}
