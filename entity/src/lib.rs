@@ -3,6 +3,7 @@
 
 pub mod allowlist_rule;
 pub mod api_token;
+pub mod app_setting;
 pub mod audit_event;
 pub mod evaluation_policy;
 pub mod evaluation_snapshot;

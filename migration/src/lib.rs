@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20260101_000001_initial;
 mod m20260301_000002_login_attempts;
 mod m20260401_000003_snapshot_unit_path;
+mod m20261126_000004_app_settings;
 mod m20261126_000005_import_drafts;
 mod m20261126_000006_tally_months_cover;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000001_initial::Migration),
             Box::new(m20260301_000002_login_attempts::Migration),
             Box::new(m20260401_000003_snapshot_unit_path::Migration),
+            Box::new(m20261126_000004_app_settings::Migration),
             Box::new(m20261126_000005_import_drafts::Migration),
             Box::new(m20261126_000006_tally_months_cover::Migration),
         ]

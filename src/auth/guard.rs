@@ -127,8 +127,30 @@ fn is_safe(method: &Method) -> bool {
 /// Largest form body read to find its CSRF field.
 const MAX_FORM_FOR_CSRF: usize = 256 * 1024;
 
-/// Finds the CSRF token in the header, or in a url-encoded form body (which is put back).
-async fn presented_csrf(request: Request) -> Result<(Option<String>, Request), AppError> {
+/// Finds the `_csrf` field of a buffered multipart body. The token stays in the body, like any
+/// form's: a query parameter would leak it into logs and history.
+async fn multipart_csrf(content_type: &str, bytes: &axum::body::Bytes) -> Option<String> {
+    use axum::extract::{FromRequest, Multipart};
+    let request = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(bytes.clone()))
+        .ok()?;
+    let mut multipart = Multipart::from_request(request, &()).await.ok()?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(CSRF_FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
+/// Finds the CSRF token in the header, or in a url-encoded or multipart form body (which is
+/// put back). A multipart body (an upload) is buffered up to `max_upload` bytes, the request
+/// body limit.
+async fn presented_csrf(
+    request: Request,
+    max_upload: usize,
+) -> Result<(Option<String>, Request), AppError> {
     if let Some(value) = request
         .headers()
         .get(CSRF_HEADER)
@@ -137,22 +159,42 @@ async fn presented_csrf(request: Request) -> Result<(Option<String>, Request), A
         let value = value.to_owned();
         return Ok((Some(value), request));
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or_default()
+        .to_owned();
+    if content_type.starts_with("multipart/form-data") {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, max_upload).await.map_err(|_| {
+            AppError::bad_request(
+                "file_too_large",
+                format!(
+                    "Tệp quá lớn: tối đa {} KB mỗi lần. Hãy chia tệp thành nhiều phần.",
+                    max_upload / 1024
+                ),
+            )
+        })?;
+        let token = multipart_csrf(&content_type, &bytes).await;
+        return Ok((token, Request::from_parts(parts, Body::from(bytes))));
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return Ok((None, request));
     }
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_FORM_FOR_CSRF)
         .await
-        .map_err(|_| AppError::bad_request("payload_too_large", "Nội dung gửi lên quá lớn."))?;
+        .map_err(|_| too_large())?;
     let token = url::form_urlencoded::parse(&bytes)
         .find(|(key, _)| key == CSRF_FIELD)
         .map(|(_, value)| value.into_owned());
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+fn too_large() -> AppError {
+    AppError::bad_request("payload_too_large", "Nội dung gửi lên quá lớn.")
 }
 
 async fn guard(
@@ -195,7 +237,7 @@ async fn check(state: &AppState, need: Need, request: Request) -> Result<Request
     parts.extensions.insert(user);
     let mut request = Request::from_parts(parts, body);
     if unsafe_method && let Some(expected) = expected_csrf {
-        let (presented, restored) = presented_csrf(request).await?;
+        let (presented, restored) = presented_csrf(request, state.settings.max_body_bytes).await?;
         request = restored;
         if !presented.is_some_and(|p| matches(&expected, &p)) {
             return Err(AppError::CsrfFailed);

@@ -3,14 +3,13 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use sea_orm::TransactionTrait;
-use serde_json::json;
 
 use super::{CliError, CliResult, open_database, read_text};
 use crate::db;
-use crate::db::audit::{Actor, Event};
+use crate::db::audit::Actor;
+use crate::import::allowlist::RowAction;
 use crate::settings::Settings;
-use crate::verify::{Rule, parse_rules_csv, rules_to_csv};
+use crate::verify::{Rule, rules_to_csv};
 
 /// Allowlist subcommands.
 #[derive(Debug, Subcommand)]
@@ -19,6 +18,10 @@ pub enum AllowlistCommand {
     Import {
         /// The CSV file.
         file: PathBuf,
+        /// Accept suffix rules on a public suffix (e.g. `gov.vn`): confirms that registration
+        /// under each such suffix in the file is restricted to trusted bodies.
+        #[arg(long)]
+        confirm_restricted_suffix: bool,
     },
     /// Write the active rules as CSV (to stdout, or to a file).
     Export {
@@ -34,30 +37,39 @@ pub enum AllowlistCommand {
 pub async fn run(settings: &Settings, command: AllowlistCommand) -> CliResult {
     let db = open_database(settings).await?;
     match command {
-        AllowlistCommand::Import { file } => {
-            let rules = parse_rules_csv(&read_text(&file)?).map_err(|errors| {
-                for error in &errors {
-                    eprintln!("{}: {error}", file.display());
+        AllowlistCommand::Import {
+            file,
+            confirm_restricted_suffix,
+        } => {
+            let text = read_text(&file)?;
+            let source = file.display().to_string();
+            let plan =
+                crate::service::allowlist::plan_import(&db, &text, confirm_restricted_suffix)
+                    .await?;
+            if plan.has_refusals() {
+                for row in &plan.rows {
+                    if let RowAction::Refused(why) = &row.action {
+                        eprintln!("{source}: dòng {}: {why}", row.line);
+                    }
                 }
-                CliError(format!("không nhập gì: {} dòng không hợp lệ", errors.len()))
-            })?;
-            let txn = db.begin().await?;
-            let outcome = db::allowlist::upsert(&txn, &rules, "cli").await?;
-            db::audit::record(
-                &txn,
+                return Err(CliError(format!(
+                    "không nhập gì: {} dòng bị từ chối",
+                    plan.counts().3
+                )));
+            }
+            let plan = crate::service::allowlist::import(
+                &db,
                 &Actor::cli(),
-                Event {
-                    action: "allowlist.import",
-                    target_type: Some("file"),
-                    target_id: Some(file.display().to_string()),
-                    detail: Some(json!({"created": outcome.created, "updated": outcome.updated})),
-                },
+                &text,
+                confirm_restricted_suffix,
+                Some(&plan.digest()),
+                &source,
             )
-            .await?;
-            txn.commit().await?;
+            .await
+            .map_err(|err| CliError(err.message()))?;
+            let (created, updated, unchanged, _) = plan.counts();
             println!(
-                "Quy tắc nguồn: {} thêm mới, {} cập nhật, {} không đổi.",
-                outcome.created, outcome.updated, outcome.unchanged
+                "Quy tắc nguồn: {created} thêm mới, {updated} cập nhật, {unchanged} không đổi."
             );
         }
         AllowlistCommand::Export { output } => {

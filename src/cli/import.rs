@@ -1,7 +1,6 @@
 //! `lantoa import-units`, `import-roster`, `import-shares`: every bad row is reported with its
 //! line number, and nothing is written unless the whole file is good (or `--skip-invalid`).
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use sea_orm::{DatabaseConnection, TransactionTrait};
@@ -10,9 +9,8 @@ use serde_json::json;
 use super::{CliError, CliResult, open_database, read_text};
 use crate::db;
 use crate::db::audit::{Actor, Event};
-use crate::db::shares::InsertOutcome;
-use crate::import::{RowError, roster, shares, units};
-use crate::service::shares::{Checks, DateRule, ShareInput, prepare};
+use crate::import::{RowError, roster, units};
+use crate::service::share_import::{Options, import};
 use crate::settings::Settings;
 
 /// Prints refused rows and turns them into the command's failure.
@@ -82,126 +80,37 @@ pub async fn roster(settings: &Settings, path: &Path) -> CliResult {
 }
 
 /// `import-shares [--skip-invalid] FILE.csv`: the same verification and de-duplication as the
-/// API, any past date. Re-importing the same file changes nothing and succeeds.
+/// API, any past date (`service::share_import`, shared with `/admin/shares/import`).
+/// Re-importing the same file changes nothing and succeeds.
 pub async fn shares(settings: &Settings, path: &Path, skip_invalid: bool) -> CliResult {
-    let (rows, mut errors) = match shares::parse(&read_text(path)?) {
-        Ok(rows) => (rows, Vec::new()),
-        Err(errors) if !skip_invalid || errors.iter().any(|e| e.line == 1) => {
-            return Err(refuse(path, &errors));
-        }
-        // With --skip-invalid, unreadable rows are reported and the rest go on.
-        Err(errors) => (reparse_good_rows(path)?, errors),
-    };
+    let text = read_text(path)?;
     let db = open_database(settings).await?;
     let allowlist = crate::verify::Allowlist::new(db::allowlist::active_rules(&db).await?);
-    let checks = Checks {
-        allowlist: &allowlist,
-        dates: DateRule::AnyPast,
+    let source = path.display().to_string();
+    let options = Options {
+        skip_invalid,
+        dry_run: true,
+        expected_digest: None,
+        source: &source,
         now: chrono::Utc::now(),
     };
-    let txn = db.begin().await?;
-    let mut people = HashMap::new();
-    // (person, source key, platform) and post keys written by this run, with their line.
-    let mut written: HashMap<(i64, String, String), u64> = HashMap::new();
-    let mut written_posts: HashMap<String, u64> = HashMap::new();
-    let (mut imported, mut already) = (0usize, 0usize);
-    for row in &rows {
-        let code = row.staff_code.as_str().to_owned();
-        if !people.contains_key(&code) {
-            let found = db::people::by_staff_code(&txn, &code).await?;
-            people.insert(code.clone(), found);
-        }
-        let Some(Some(person)) = people.get(&code) else {
-            errors.push(RowError::new(
-                row.line,
-                format!("không có cán bộ mã {code}"),
-            ));
-            continue;
-        };
-        let input = ShareInput {
-            source_url: row.source_url.clone(),
-            platform: row.platform.to_string(),
-            post_url: row.post_url.clone(),
-            shared_on: Some(row.shared_on.to_string()),
-            idempotency_key: None,
-        };
-        let new = match prepare(&checks, person, &input, None, "import") {
-            Ok(new) => new,
-            Err(err) => {
-                errors.push(RowError::new(
-                    row.line,
-                    format!("{} ({})", err.message(), err.code()),
-                ));
-                continue;
-            }
-        };
-        let key = (new.person_id, new.source_key.clone(), new.platform.clone());
-        if let Some(first) = written
-            .get(&key)
-            .or_else(|| new.post_key.as_ref().and_then(|p| written_posts.get(p)))
-        {
-            errors.push(RowError::new(
-                row.line,
-                format!("trùng với dòng {first} (duplicate)"),
-            ));
-            continue;
-        }
-        match db::shares::insert(&txn, &new).await? {
-            InsertOutcome::Inserted(_) | InsertOutcome::Replayed(_) => {
-                written.insert(key, row.line);
-                if let Some(post) = &new.post_key {
-                    written_posts.insert(post.clone(), row.line);
-                }
-                imported += 1;
-            }
-            InsertOutcome::Duplicate | InsertOutcome::PostClaimed => {
-                if db::shares::same_as_stored(&txn, &new).await? {
-                    already += 1;
-                } else {
-                    errors.push(RowError::new(
-                        row.line,
-                        "đã có lượt chia sẻ trùng (cùng bài viết và nền tảng, hoặc cùng bài đăng) (duplicate)",
-                    ));
-                }
-            }
-        }
+    // All or nothing: a dry run first, so every refused row is reported before failing.
+    let plan = import(&db, &Actor::cli(), &allowlist, &text, options).await?;
+    let refusals = plan.refusals();
+    if (!skip_invalid && !refusals.is_empty()) || refusals.iter().any(|e| e.line == 1) {
+        return Err(refuse(path, &refusals));
     }
-    errors.sort_by_key(|e| e.line);
-    if !errors.is_empty() && !skip_invalid {
-        txn.rollback().await?;
-        return Err(refuse(path, &errors));
-    }
-    txn.commit().await?;
-    for error in &errors {
+    let digest = plan.digest();
+    let options = Options {
+        dry_run: false,
+        expected_digest: Some(&digest),
+        ..options
+    };
+    let plan = import(&db, &Actor::cli(), &allowlist, &text, options).await?;
+    for error in plan.refusals() {
         eprintln!("{}: bỏ qua {error}", path.display());
     }
-    audit(
-        &db,
-        "import.shares",
-        path,
-        json!({"imported": imported, "already_present": already, "skipped": errors.len()}),
-    )
-    .await?;
-    println!(
-        "Lượt chia sẻ: {imported} nhập mới, {already} đã có sẵn, {} bỏ qua.",
-        errors.len()
-    );
+    let (imported, already, skipped) = plan.counts();
+    println!("Lượt chia sẻ: {imported} nhập mới, {already} đã có sẵn, {skipped} bỏ qua.");
     Ok(())
-}
-
-/// With `--skip-invalid`, keeps the rows that parse on their own.
-fn reparse_good_rows(path: &Path) -> Result<Vec<shares::ShareRow>, CliError> {
-    let text = read_text(path)?;
-    let mut lines = text.lines();
-    let header = lines.next().unwrap_or_default();
-    let mut good = Vec::new();
-    for (index, line) in text.lines().enumerate().skip(1) {
-        if let Ok(mut rows) = shares::parse(&format!("{header}\n{line}\n")) {
-            for row in &mut rows {
-                row.line = index as u64 + 1;
-            }
-            good.extend(rows);
-        }
-    }
-    Ok(good)
 }

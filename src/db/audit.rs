@@ -59,3 +59,57 @@ pub async fn record(
         .await?;
     Ok(())
 }
+
+/// Which audit events to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// A staff code (or `cli`): events it did, or done to it.
+    pub person: Option<String>,
+    /// An action (`allowlist.update`), or a prefix of actions before a dot (`allowlist`).
+    pub action: Option<String>,
+    /// From this instant on.
+    pub from: Option<chrono::DateTime<Utc>>,
+    /// Before this instant.
+    pub until: Option<chrono::DateTime<Utc>>,
+}
+
+/// Events matching `filter`, newest first, with ids below `before_id` (keyset paging).
+pub async fn search(
+    db: &impl ConnectionTrait,
+    filter: &AuditFilter,
+    before_id: Option<i64>,
+    limit: u64,
+) -> Result<Vec<audit_event::Model>, DbErr> {
+    use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect};
+    let mut query = audit_event::Entity::find();
+    if let Some(person) = &filter.person {
+        query = query.filter(
+            Condition::any()
+                .add(audit_event::Column::Actor.eq(person.clone()))
+                // A token's calls are recorded as `CODE (token:NAME)`.
+                .add(audit_event::Column::Actor.starts_with(format!("{person} (token:")))
+                .add(audit_event::Column::TargetId.eq(person.clone())),
+        );
+    }
+    if let Some(action) = &filter.action {
+        query = if action.contains('.') {
+            query.filter(audit_event::Column::Action.eq(action.clone()))
+        } else {
+            query.filter(audit_event::Column::Action.starts_with(format!("{action}.")))
+        };
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_event::Column::At.gte(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_event::Column::At.lt(until));
+    }
+    if let Some(before) = before_id {
+        query = query.filter(audit_event::Column::Id.lt(before));
+    }
+    query
+        .order_by_desc(audit_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}

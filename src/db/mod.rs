@@ -2,6 +2,7 @@
 //! `ConnectionTrait` (a pool or a transaction), so callers choose the transaction.
 
 pub mod allowlist;
+pub mod app_settings;
 pub mod audit;
 pub mod exports;
 pub mod identities;

@@ -1,6 +1,7 @@
 //! Pure CSV readers for the import commands: text in, typed rows or line-numbered errors out.
 //! No database here; `db::units`, `db::people` and `db::shares` apply the rows.
 
+pub mod allowlist;
 pub mod roster;
 pub mod shares;
 pub mod units;

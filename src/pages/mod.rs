@@ -260,6 +260,29 @@ where
     }
 }
 
+/// A query string whose rejection is a page error (400), not axum's plain text.
+pub struct PageQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for PageQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Self(value))
+            .map_err(|_| {
+                PageError(AppError::bad_request(
+                    "invalid_query",
+                    "Địa chỉ trang có tham số không hợp lệ.",
+                ))
+            })
+    }
+}
+
 /// Renders a template, or a plain error if the template itself fails.
 pub fn render(template: &impl Template) -> Response {
     match template.render() {

@@ -1,10 +1,13 @@
 //! Application services: the rules that combine verification, policy and storage, shared by
 //! the API, the web pages and the command line.
 
+pub mod allowlist;
 pub mod export;
 pub mod policy;
+pub mod retention;
 pub mod review;
 pub mod seed;
+pub mod share_import;
 pub mod shares;
 pub mod tally;
 pub mod tokens;

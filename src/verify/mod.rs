@@ -6,6 +6,7 @@ mod hostname;
 mod post;
 #[cfg(test)]
 mod proptests;
+mod public_suffix;
 mod reason;
 mod source;
 
@@ -14,6 +15,9 @@ pub use allowlist::{
     RuleKind, parse_rules_csv, rules_to_csv,
 };
 pub use post::{NormalizedPost, Platform, PostError, check_post};
+pub use public_suffix::{
+    PUBLIC_SUFFIX_CODE, is_public_suffix, needs_restricted_suffix_confirmation, refusal_message,
+};
 pub use reason::{Reason, UnknownCode};
 pub use source::{
     MAX_URL_BYTES, NormalizedUrl, SHORT_LINK_HOSTS, TRACKING_PARAM_PREFIXES, TRACKING_PARAMS,

@@ -511,3 +511,36 @@ both_databases!(migrate_is_idempotent, |app| async move {
     );
     app.finish().await
 });
+
+both_databases!(
+    the_cli_refuses_a_public_suffix_rule_unless_confirmed_and_purges_by_the_web_setting,
+    |app| async move {
+        app.seed_roster(UNITS_CSV, ROSTER_CSV).await;
+        let dir = tempfile::tempdir().expect("dir");
+        let rules = write(
+            dir.path(),
+            "rules.csv",
+            "kind,pattern,category,label\nsuffix,com.vn,press,Mọi trang .com.vn\n",
+        );
+        let before = app.count("allowlist_rules").await;
+        let run = lantoa(&app, &["allowlist", "import", &rules]).await;
+        assert!(!run.ok, "{}", run.stdout);
+        assert!(run.stderr.contains("hậu tố công cộng"), "{}", run.stderr);
+        assert_eq!(app.count("allowlist_rules").await, before);
+        let run = lantoa(
+            &app,
+            &["allowlist", "import", "--confirm-restricted-suffix", &rules],
+        )
+        .await;
+        assert!(run.ok, "{}", run.stderr);
+        assert_eq!(app.count("allowlist_rules").await, before + 1);
+
+        lantoa::db::app_settings::set(&app.db, "retention_days", "400", "DB005")
+            .await
+            .expect("setting");
+        let run = lantoa(&app, &["purge", "--dry-run"]).await;
+        assert!(run.ok, "{}", run.stderr);
+        assert!(run.stdout.contains("lưu giữ 400 ngày"), "{}", run.stdout);
+        app.finish().await
+    }
+);

@@ -2,6 +2,12 @@
 
 mod helpers;
 
+mod admin_allowlist;
+mod admin_audit;
+mod admin_retention;
+mod admin_session;
+mod admin_share_import;
+
 mod api_errors;
 mod api_shares;
 mod api_tally;

@@ -1,8 +1,332 @@
-//! `/admin/…` section `share_import` (being built).
+//! `/admin/shares/import`: the web counterpart of `lantoa import-shares`. Upload a CSV, see
+//! every row's outcome (would be stored / already present / refused and why), then confirm;
+//! all or nothing, or skipping the refused rows. Also the upload helpers the other admin
+//! imports use: the upload is kept as a draft between preview and confirmation, and the
+//! confirmation carries a digest of the previewed plan.
 
-use crate::auth::guard::Routes;
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::Method;
+use axum::response::Response;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::guard::{Need, Routes};
+use crate::db;
+use crate::domain::roster::Role;
+use crate::error::AppError;
+use crate::pages::{Lang, PageForm, PageResult, render};
+use crate::service::share_import::{Options, RowOutcome, SharesPlan, import};
+
+const ADMIN: Need = Need::AnyRole(&[Role::Admin]);
 
 /// This section's routes.
 pub fn routes(routes: Routes) -> Routes {
     routes
+        .add(Method::GET, "/admin/shares/import", ADMIN, show)
+        .add(Method::POST, "/admin/shares/import", ADMIN, preview)
+        .add(Method::POST, "/admin/shares/import/confirm", ADMIN, confirm)
+}
+
+/// Draft kind of a shares upload.
+const DRAFT_KIND: &str = "shares";
+
+/// An uploaded file with the form's other fields.
+pub(crate) struct Upload {
+    /// The file's name as the browser sent it.
+    pub file_name: String,
+    /// The file's text (UTF-8).
+    pub text: String,
+    /// The other fields, by name.
+    pub fields: HashMap<String, String>,
+}
+
+fn too_large(state: &AppState) -> AppError {
+    AppError::bad_request(
+        "file_too_large",
+        format!(
+            "Tệp quá lớn: tối đa {} KB mỗi lần. Hãy chia tệp thành nhiều phần.",
+            state.settings.max_body_bytes / 1024
+        ),
+    )
+}
+
+/// Reads a multipart upload with one file field `file` (the body limit bounds its size).
+pub(crate) async fn read_upload(state: &AppState, request: Request) -> Result<Upload, AppError> {
+    let mut multipart = Multipart::from_request(request, &())
+        .await
+        .map_err(|_| bad_upload())?;
+    let mut file = None;
+    let mut fields = HashMap::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(too_large(state));
+            }
+            Err(_) => return Err(bad_upload()),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("upload.csv").to_owned();
+            let bytes = field.bytes().await.map_err(|err| {
+                if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    too_large(state)
+                } else {
+                    bad_upload()
+                }
+            })?;
+            file = Some((file_name, bytes));
+        } else {
+            let value = field.text().await.map_err(|_| bad_upload())?;
+            fields.insert(name, value);
+        }
+    }
+    let (file_name, bytes) = file
+        .filter(|(_, bytes)| !bytes.is_empty())
+        .ok_or_else(|| AppError::invalid("missing_file", "Hãy chọn một tệp CSV để nhập."))?;
+    let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+        AppError::invalid(
+            "invalid_encoding",
+            "Tệp không phải văn bản UTF-8. Trong Excel hãy lưu bằng “CSV UTF-8 (Comma delimited)”.",
+        )
+    })?;
+    Ok(Upload {
+        file_name: file_name
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect(),
+        text,
+        fields,
+    })
+}
+
+fn bad_upload() -> AppError {
+    AppError::bad_request(
+        "invalid_upload",
+        "Không đọc được tệp gửi lên. Hãy chọn lại tệp và gửi lại.",
+    )
+}
+
+/// The draft behind a confirmation form, or a request to upload again.
+pub(crate) async fn load_draft(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: &str,
+    token: &str,
+) -> Result<(String, String), AppError> {
+    let expired = || {
+        AppError::invalid(
+            "draft_expired",
+            "Tệp đã xem trước không còn (quá một giờ hoặc đã nhập). Hãy tải tệp lên và xem trước lại.",
+        )
+    };
+    let draft = db::import_drafts::load(&state.db, token, kind, user.person.id)
+        .await?
+        .ok_or_else(expired)?;
+    let text = String::from_utf8(draft.content).map_err(|_| expired())?;
+    Ok((draft.file_name, text))
+}
+
+/// One row as shown.
+struct RowView {
+    line: u64,
+    staff_code: String,
+    source_url: String,
+    platform: String,
+    shared_on: String,
+    class: &'static str,
+    outcome: String,
+}
+
+fn rows_view(plan: &SharesPlan, lang: Lang) -> Vec<RowView> {
+    plan.rows
+        .iter()
+        .map(|row| {
+            let (class, outcome) = match &row.outcome {
+                RowOutcome::Stored => ("ok", lang.s("Sẽ lưu", "Will be stored").to_owned()),
+                RowOutcome::AlreadyPresent => (
+                    "same",
+                    lang.s("Đã có sẵn, bỏ qua", "Already stored").to_owned(),
+                ),
+                RowOutcome::Refused(why) => {
+                    ("bad", format!("{} {why}", lang.s("Từ chối:", "Refused:")))
+                }
+            };
+            RowView {
+                line: row.line,
+                staff_code: row.staff_code.clone(),
+                source_url: row.source_url.clone(),
+                platform: row.platform.clone(),
+                shared_on: row
+                    .shared_on
+                    .map(crate::domain::time::format_vi)
+                    .unwrap_or_default(),
+                class,
+                outcome,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "admin/share_import.html")]
+struct ImportPage {
+    lang: Lang,
+    csrf: String,
+    error: Option<String>,
+    done: Option<String>,
+    preview: Option<PreviewView>,
+}
+
+struct PreviewView {
+    file_name: String,
+    token: String,
+    digest: String,
+    skip_invalid: bool,
+    stored: usize,
+    already: usize,
+    refused: usize,
+    rows: Vec<RowView>,
+}
+
+fn page(lang: Lang, user: &CurrentUser) -> ImportPage {
+    ImportPage {
+        lang,
+        csrf: user.csrf_token().unwrap_or_default().to_owned(),
+        error: None,
+        done: None,
+        preview: None,
+    }
+}
+
+fn with_status(page: &ImportPage, err: Option<&AppError>) -> Response {
+    let mut response = render(page);
+    if let Some(err) = err {
+        *response.status_mut() = err.status();
+    }
+    response
+}
+
+/// The upload form.
+pub async fn show(lang: Lang, user: CurrentUser) -> Response {
+    render(&page(lang, &user))
+}
+
+/// Uploads a file and shows what importing it would do (nothing is stored).
+pub async fn preview(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    request: Request,
+) -> PageResult<Response> {
+    user.require_write()?;
+    let mut view = page(lang, &user);
+    let upload = match read_upload(&state, request).await {
+        Ok(upload) => upload,
+        Err(err @ (AppError::Invalid { .. } | AppError::BadRequest { .. })) => {
+            view.error = Some(err.message());
+            return Ok(with_status(&view, Some(&err)));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let skip_invalid = upload.fields.contains_key("skip_invalid");
+    let allowlist = state.allowlist();
+    let plan = import(
+        &state.db,
+        &user.actor(),
+        &allowlist,
+        &upload.text,
+        Options {
+            skip_invalid,
+            dry_run: true,
+            expected_digest: None,
+            source: &upload.file_name,
+            now: state.clock.now(),
+        },
+    )
+    .await?;
+    let token = db::import_drafts::save(
+        &state.db,
+        DRAFT_KIND,
+        user.person.id,
+        &upload.file_name,
+        upload.text.as_bytes(),
+    )
+    .await?;
+    let (stored, already, refused) = plan.counts();
+    view.preview = Some(PreviewView {
+        file_name: upload.file_name,
+        token,
+        digest: plan.digest(),
+        skip_invalid,
+        stored,
+        already,
+        refused,
+        rows: rows_view(&plan, lang),
+    });
+    Ok(render(&view))
+}
+
+/// The confirmation form's fields.
+#[derive(serde::Deserialize)]
+pub struct ConfirmForm {
+    token: String,
+    digest: String,
+    #[serde(default)]
+    skip_invalid: Option<String>,
+}
+
+/// Imports the previewed upload, if its plan is still the one previewed.
+pub async fn confirm(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    PageForm(form): PageForm<ConfirmForm>,
+) -> PageResult<Response> {
+    user.require_write()?;
+    let mut view = page(lang, &user);
+    let outcome = async {
+        let (file_name, text) = load_draft(&state, &user, DRAFT_KIND, &form.token).await?;
+        let allowlist = state.allowlist();
+        let plan = import(
+            &state.db,
+            &user.actor(),
+            &allowlist,
+            &text,
+            Options {
+                skip_invalid: form.skip_invalid.is_some(),
+                dry_run: false,
+                expected_digest: Some(&form.digest),
+                source: &file_name,
+                now: state.clock.now(),
+            },
+        )
+        .await?;
+        db::import_drafts::discard(&state.db, &form.token).await?;
+        Ok::<_, AppError>((file_name, plan))
+    }
+    .await;
+    match outcome {
+        Ok((file_name, plan)) => {
+            let (stored, already, refused) = plan.counts();
+            view.done = Some(format!(
+                "{} {file_name}: {stored} {}, {already} {}, {refused} {}.",
+                lang.s("Đã nhập", "Imported"),
+                lang.s("lượt mới", "new"),
+                lang.s("đã có sẵn", "already stored"),
+                lang.s("dòng bỏ qua", "rows skipped"),
+            ));
+            Ok(render(&view))
+        }
+        Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            view.error = Some(err.message());
+            Ok(with_status(&view, Some(&err)))
+        }
+        Err(err) => Err(err.into()),
+    }
 }

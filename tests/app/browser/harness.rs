@@ -59,9 +59,27 @@ pub fn artifacts_dir() -> PathBuf {
     }
 }
 
+/// The screen a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// A phone, 390×844 (the staff's pages).
+    Phone,
+    /// An office desktop, 1366×900 (the admin pages).
+    Desktop,
+}
+
 /// Runs `body` with a signed-out phone browser on a fresh demo app (SQLite only: the browser
 /// adds nothing database-specific; the pages' database paths run on both in `pages.rs`).
 pub async fn with_browser<F, Fut>(name: &'static str, body: F)
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    with_browser_on(Screen::Phone, name, body).await;
+}
+
+/// Like `with_browser`, on the given screen.
+pub async fn with_browser_on<F, Fut>(screen: Screen, name: &'static str, body: F)
 where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = ()>,
@@ -96,7 +114,7 @@ where
         .spawn()
         .expect("chromedriver starts");
     let webdriver = format!("http://127.0.0.1:{port}/");
-    let client = connect(&webdriver, &profile.path().display().to_string()).await;
+    let client = connect(&webdriver, &profile.path().display().to_string(), screen).await;
 
     let ctx = Ctx {
         client: client.clone(),
@@ -126,7 +144,7 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-async fn connect(webdriver: &str, profile: &str) -> Client {
+async fn connect(webdriver: &str, profile: &str, screen: Screen) -> Client {
     let chromium =
         std::env::var("LANTOA_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut options = json!({
@@ -140,6 +158,14 @@ async fn connect(webdriver: &str, profile: &str) -> Client {
             "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36"
         }
     });
+    if screen == Screen::Desktop
+        && let Some(options) = options.as_object_mut()
+    {
+        options.remove("mobileEmulation");
+        if let Some(args) = options.get_mut("args").and_then(Value::as_array_mut) {
+            args.push(json!("--window-size=1366,900"));
+        }
+    }
     if std::path::Path::new(&chromium).exists() {
         options["binary"] = json!(chromium);
     }
