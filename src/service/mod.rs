@@ -4,8 +4,11 @@
 pub mod export;
 pub mod policy;
 pub mod review;
+pub mod roles;
+pub mod roster;
 pub mod seed;
 pub mod shares;
 pub mod tally;
 pub mod tokens;
+pub mod units;
 pub mod writer;
