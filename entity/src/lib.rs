@@ -7,6 +7,7 @@ pub mod audit_event;
 pub mod evaluation_policy;
 pub mod evaluation_snapshot;
 pub mod identity;
+pub mod import_draft;
 pub mod login_attempt;
 pub mod person;
 pub mod prelude;

@@ -6,6 +6,7 @@ pub use super::audit_event::Entity as AuditEvent;
 pub use super::evaluation_policy::Entity as EvaluationPolicy;
 pub use super::evaluation_snapshot::Entity as EvaluationSnapshot;
 pub use super::identity::Entity as Identity;
+pub use super::import_draft::Entity as ImportDraft;
 pub use super::person::Entity as Person;
 pub use super::role_grant::Entity as RoleGrant;
 pub use super::session::Entity as Session;

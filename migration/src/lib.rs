@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20260101_000001_initial;
 mod m20260301_000002_login_attempts;
 mod m20260401_000003_snapshot_unit_path;
+mod m20261126_000005_import_drafts;
 
 /// Applies the Lan tỏa migrations, in order, on SQLite or PostgreSQL.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000001_initial::Migration),
             Box::new(m20260301_000002_login_attempts::Migration),
             Box::new(m20260401_000003_snapshot_unit_path::Migration),
+            Box::new(m20261126_000005_import_drafts::Migration),
         ]
     }
 }

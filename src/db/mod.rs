@@ -5,6 +5,7 @@ pub mod allowlist;
 pub mod audit;
 pub mod exports;
 pub mod identities;
+pub mod import_drafts;
 pub mod people;
 pub mod policy;
 pub mod roles;

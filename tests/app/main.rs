@@ -14,6 +14,7 @@ mod crash;
 mod dashboard;
 mod demo;
 mod exports;
+mod import_drafts;
 mod metrics;
 mod openapi;
 mod outage;
