@@ -127,7 +127,29 @@ fn is_safe(method: &Method) -> bool {
 /// Largest form body read to find its CSRF field.
 const MAX_FORM_FOR_CSRF: usize = 256 * 1024;
 
-/// Finds the CSRF token in the header, or in a url-encoded form body (which is put back).
+/// Largest multipart body read to find its CSRF field (the handler's own body limit applies
+/// after; this only bounds what the guard buffers).
+const MAX_MULTIPART_FOR_CSRF: usize = 8 * 1024 * 1024;
+
+/// Finds the `_csrf` field of a buffered multipart body. The token stays in the body, like any
+/// form's: a query parameter would leak it into logs and history.
+async fn multipart_csrf(content_type: &str, bytes: &axum::body::Bytes) -> Option<String> {
+    use axum::extract::{FromRequest, Multipart};
+    let request = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(bytes.clone()))
+        .ok()?;
+    let mut multipart = Multipart::from_request(request, &()).await.ok()?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(CSRF_FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
+/// Finds the CSRF token in the header, or in a url-encoded or multipart form body (which is
+/// put back).
 async fn presented_csrf(request: Request) -> Result<(Option<String>, Request), AppError> {
     if let Some(value) = request
         .headers()
@@ -137,22 +159,36 @@ async fn presented_csrf(request: Request) -> Result<(Option<String>, Request), A
         let value = value.to_owned();
         return Ok((Some(value), request));
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or_default()
+        .to_owned();
+    if content_type.starts_with("multipart/form-data") {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, MAX_MULTIPART_FOR_CSRF)
+            .await
+            .map_err(|_| too_large())?;
+        let token = multipart_csrf(&content_type, &bytes).await;
+        return Ok((token, Request::from_parts(parts, Body::from(bytes))));
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return Ok((None, request));
     }
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_FORM_FOR_CSRF)
         .await
-        .map_err(|_| AppError::bad_request("payload_too_large", "Nội dung gửi lên quá lớn."))?;
+        .map_err(|_| too_large())?;
     let token = url::form_urlencoded::parse(&bytes)
         .find(|(key, _)| key == CSRF_FIELD)
         .map(|(_, value)| value.into_owned());
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+fn too_large() -> AppError {
+    AppError::bad_request("payload_too_large", "Nội dung gửi lên quá lớn.")
 }
 
 async fn guard(
