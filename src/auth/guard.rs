@@ -135,10 +135,12 @@ const MAX_MULTIPART_FOR_CSRF: usize = 8 * 1024 * 1024;
 /// form's: a query parameter would leak it into logs and history.
 async fn multipart_csrf(content_type: &str, bytes: &axum::body::Bytes) -> Option<String> {
     use axum::extract::{FromRequest, Multipart};
-    let request = Request::builder()
+    let mut request = Request::builder()
         .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(bytes.clone()))
         .ok()?;
+    // Without this, axum's default 2 MB limit would hide the token of any larger upload.
+    axum::extract::DefaultBodyLimit::max(MAX_MULTIPART_FOR_CSRF).apply(&mut request);
     let mut multipart = Multipart::from_request(request, &()).await.ok()?;
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some(CSRF_FIELD) {

@@ -2,6 +2,11 @@
 
 mod helpers;
 
+mod admin_helpers;
+mod admin_people;
+mod admin_roles;
+mod admin_units;
+
 mod api_errors;
 mod api_shares;
 mod api_tally;
