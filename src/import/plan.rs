@@ -117,6 +117,31 @@ impl<R> Plan<R> {
     }
 }
 
+/// What a row said, by line, for rows that could not be read: (code, name) as written.
+pub type Hints = HashMap<u64, (String, String)>;
+
+/// The code and name cells of every row, to show beside a refusal.
+pub fn hints(rows: &[(u64, Vec<String>)]) -> Hints {
+    rows.iter()
+        .map(|(line, cells)| {
+            let cell = |at: usize| cells.get(at).cloned().unwrap_or_default();
+            (*line, (cell(0).chars().take(40).collect(), cell(1).chars().take(120).collect()))
+        })
+        .collect()
+}
+
+fn refused_with(error: RowError, hints: &Hints) -> PlannedRow {
+    let (key, summary) = hints.get(&error.line).cloned().unwrap_or_default();
+    PlannedRow {
+        line: error.line,
+        key,
+        summary,
+        outcome: Outcome::Refused {
+            reason: error.message,
+        },
+    }
+}
+
 fn refused(error: RowError) -> PlannedRow {
     PlannedRow {
         line: error.line,
@@ -150,6 +175,7 @@ pub fn is_active_on(left_on: Option<NaiveDate>, today: NaiveDate) -> bool {
 /// Plans a roster import against the stored people and units.
 pub fn plan_roster(
     rows: Vec<Result<PersonRow, RowError>>,
+    hints: &Hints,
     people: &[person::Model],
     units: &[unit::Model],
     today: NaiveDate,
@@ -167,7 +193,7 @@ pub fn plan_roster(
         let row = match row {
             Ok(row) => row,
             Err(error) => {
-                plan.rows.push(refused(error));
+                plan.rows.push(refused_with(error, hints));
                 continue;
             }
         };
@@ -272,7 +298,11 @@ fn person_changes(
 }
 
 /// Plans a unit import against the stored units.
-pub fn plan_units(rows: Vec<Result<UnitRow, RowError>>, units: &[unit::Model]) -> Plan<UnitRow> {
+pub fn plan_units(
+    rows: Vec<Result<UnitRow, RowError>>,
+    hints: &Hints,
+    units: &[unit::Model],
+) -> Plan<UnitRow> {
     let by_code: HashMap<&str, &unit::Model> = units.iter().map(|u| (u.code.as_str(), u)).collect();
     let code_of: HashMap<i64, &str> = units.iter().map(|u| (u.id, u.code.as_str())).collect();
     // The parent of every code once the file is applied.
@@ -303,7 +333,7 @@ pub fn plan_units(rows: Vec<Result<UnitRow, RowError>>, units: &[unit::Model]) -
         let row = match row {
             Ok(row) => row,
             Err(error) => {
-                plan.rows.push(refused(error));
+                plan.rows.push(refused_with(error, hints));
                 continue;
             }
         };
@@ -471,6 +501,7 @@ mod tests {
                  DB005,Mùa Páo,OLD,vien_chuc\n\
                  DB003,Trần Chính,SNV,vien_chuc\n",
             ),
+            &Hints::new(),
             &people,
             &units,
             today(),
@@ -502,12 +533,12 @@ mod tests {
     fn the_digest_changes_when_what_is_stored_changes() {
         let units = [unit(1, "DB", None, true)];
         let text = "staff_code,full_name,unit_code,employment_type\nDB001,Nguyễn Văn An,DB,cong_chuc\n";
-        let before = plan_roster(roster(text), &[], &units, today());
-        let again = plan_roster(roster(text), &[], &units, today());
+        let before = plan_roster(roster(text), &Hints::new(), &[], &units, today());
+        let again = plan_roster(roster(text), &Hints::new(), &[], &units, today());
         assert!(before.can_apply());
         assert_eq!(before.digest(), again.digest());
         let stored = [person("DB001", "Nguyễn Văn Ân", 1)];
-        let after = plan_roster(roster(text), &stored, &units, today());
+        let after = plan_roster(roster(text), &Hints::new(), &stored, &units, today());
         assert_ne!(before.digest(), after.digest());
     }
 
@@ -524,7 +555,7 @@ mod tests {
         )
         .expect("table");
         let rows = crate::import::units::read_table(&table).expect("columns");
-        let plan = plan_units(rows, &units);
+        let plan = plan_units(rows, &Hints::new(), &units);
         let refused: Vec<u64> = plan
             .rows
             .iter()

@@ -16,8 +16,8 @@ use crate::db::audit::{Actor, Event};
 use crate::domain::names::{fold_ascii, sort_key};
 use crate::domain::roster::{EmploymentType, StaffCode, parse_unit_code};
 use crate::error::{AppError, AppResult};
-use crate::import::plan::{Outcome, Plan, PlanCounts, is_active_on, plan_roster};
-use crate::import::roster::{PersonRow, check_email, check_full_name, read_table};
+use crate::import::plan::{Outcome, Plan, PlanCounts, hints, is_active_on, plan_roster};
+use crate::import::roster::{COLUMNS, PersonRow, check_email, check_full_name, read_table};
 use crate::import::table::from_upload;
 use crate::service::roles::{active_admins, ensure_an_admin_remains};
 use crate::service::units::check_plan;
@@ -402,8 +402,13 @@ pub async fn preview_import(
 ) -> AppResult<Plan<PersonRow>> {
     let units = db::units::all(db).await?;
     let people = person::Entity::find().all(db).await?;
-    Ok(match from_upload(bytes).and_then(|t| read_table(&t)) {
-        Ok(rows) => plan_roster(rows, &people, &units, today),
+    let table = match from_upload(bytes) {
+        Ok(table) => table,
+        Err(error) => return Ok(Plan::unreadable(error)),
+    };
+    let hints = table.select(COLUMNS).map(|rows| hints(&rows)).unwrap_or_default();
+    Ok(match read_table(&table) {
+        Ok(rows) => plan_roster(rows, &hints, &people, &units, today),
         Err(error) => Plan::unreadable(error),
     })
 }

@@ -17,9 +17,9 @@ use crate::db;
 use crate::db::audit::{Actor, Event};
 use crate::domain::roster::{UnitKind, parse_unit_code};
 use crate::error::{AppError, AppResult};
-use crate::import::plan::{Plan, PlanCounts, plan_units};
+use crate::import::plan::{Plan, PlanCounts, hints, plan_units};
 use crate::import::table::from_upload;
-use crate::import::units::{UnitRow, check_unit_name, read_table};
+use crate::import::units::{COLUMNS, UnitRow, check_unit_name, read_table};
 
 /// A unit in the tree with its people counts.
 #[derive(Debug, Clone)]
@@ -388,8 +388,13 @@ async fn set_active(
 /// What importing this file would do, row by row; nothing is written.
 pub async fn preview_import(db: &impl ConnectionTrait, bytes: &[u8]) -> AppResult<Plan<UnitRow>> {
     let units = db::units::all(db).await?;
-    Ok(match from_upload(bytes).and_then(|t| read_table(&t)) {
-        Ok(rows) => plan_units(rows, &units),
+    let table = match from_upload(bytes) {
+        Ok(table) => table,
+        Err(error) => return Ok(Plan::unreadable(error)),
+    };
+    let hints = table.select(COLUMNS).map(|rows| hints(&rows)).unwrap_or_default();
+    Ok(match read_table(&table) {
+        Ok(rows) => plan_units(rows, &hints, &units),
         Err(error) => Plan::unreadable(error),
     })
 }

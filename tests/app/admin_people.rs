@@ -155,9 +155,9 @@ both_databases!(
             (2, "DB001", "unchanged"),
             (3, "DB002", "updated"),
             (4, "DB200", "refused"),
-            (5, "", "refused"),
+            (5, "DB201", "refused"),
             (6, "DB202", "created"),
-            (7, "", "refused"),
+            (7, "DB202", "refused"),
         ], "{rows:?}");
         assert!(rows[1].3.contains("Chức vụ: Chủ tịch UBND xã → Phó Chủ tịch UBND xã"), "{rows:?}");
         assert!(rows[2].3.contains("đơn vị KHONGCO chưa có"), "{rows:?}");

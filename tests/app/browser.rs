@@ -5,6 +5,7 @@
 //! under CI); SQLite only. Each test saves screenshots to `$LANTOA_ARTIFACTS` or
 //! `<target>/screenshots/`.
 
+mod admin_import;
 mod harness;
 
 use harness::{Ctx, with_browser};
