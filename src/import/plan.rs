@@ -125,7 +125,13 @@ pub fn hints(rows: &[(u64, Vec<String>)]) -> Hints {
     rows.iter()
         .map(|(line, cells)| {
             let cell = |at: usize| cells.get(at).cloned().unwrap_or_default();
-            (*line, (cell(0).chars().take(40).collect(), cell(1).chars().take(120).collect()))
+            (
+                *line,
+                (
+                    cell(0).chars().take(40).collect(),
+                    cell(1).chars().take(120).collect(),
+                ),
+            )
         })
         .collect()
 }
@@ -287,8 +293,19 @@ fn person_changes(
         date_text(person.joined_on),
         date_text(row.joined_on),
     );
-    compare("Ngày nghỉ", date_text(person.left_on), date_text(row.left_on));
-    let state = |active: bool| if active { "đang làm việc" } else { "đã nghỉ" }.to_owned();
+    compare(
+        "Ngày nghỉ",
+        date_text(person.left_on),
+        date_text(row.left_on),
+    );
+    let state = |active: bool| {
+        if active {
+            "đang làm việc"
+        } else {
+            "đã nghỉ"
+        }
+        .to_owned()
+    };
     compare(
         "Trạng thái",
         state(person.active),
@@ -342,9 +359,7 @@ pub fn plan_units(
         let parent = row.parent_code.as_deref();
         let outcome = if let Some(parent) = parent.filter(|p| !parent_of.contains_key(*p)) {
             Outcome::Refused {
-                reason: format!(
-                    "đơn vị cấp trên {parent} không có trong tệp hay trong hệ thống"
-                ),
+                reason: format!("đơn vị cấp trên {parent} không có trong tệp hay trong hệ thống"),
             }
         } else if let Some(parent) = parent
             .filter(|p| !in_file.contains(*p))
@@ -356,10 +371,7 @@ pub fn plan_units(
             }
         } else if depth(&parent_of, &row.code).is_none() {
             Outcome::Refused {
-                reason: format!(
-                    "đơn vị {} tạo thành vòng lặp cấp trên – cấp dưới",
-                    row.code
-                ),
+                reason: format!("đơn vị {} tạo thành vòng lặp cấp trên – cấp dưới", row.code),
             }
         } else {
             match existing {
@@ -489,8 +501,15 @@ mod tests {
 
     #[test]
     fn a_roster_plan_says_per_row_what_happens_and_why() {
-        let units = [unit(1, "DB", None, true), unit(2, "SNV", Some(1), true), unit(3, "OLD", Some(1), false)];
-        let people = [person("DB001", "Nguyễn Văn An", 2), person("DB002", "Lò Thị Bình", 2)];
+        let units = [
+            unit(1, "DB", None, true),
+            unit(2, "SNV", Some(1), true),
+            unit(3, "OLD", Some(1), false),
+        ];
+        let people = [
+            person("DB001", "Nguyễn Văn An", 2),
+            person("DB002", "Lò Thị Bình", 2),
+        ];
         let plan = plan_roster(
             roster(
                 "staff_code,full_name,unit_code,employment_type\n\
@@ -516,15 +535,34 @@ mod tests {
                 Outcome::Refused { .. } => "refused",
             })
             .collect();
-        assert_eq!(kinds, ["unchanged", "update", "create", "refused", "refused", "refused"]);
+        assert_eq!(
+            kinds,
+            [
+                "unchanged",
+                "update",
+                "create",
+                "refused",
+                "refused",
+                "refused"
+            ]
+        );
         let Outcome::Update { changes } = &plan.rows[1].outcome else {
             panic!("an update");
         };
         assert_eq!(changes.len(), 1);
-        assert_eq!((changes[0].before.as_str(), changes[0].after.as_str()), ("SNV", "DB"));
-        assert!(matches!(&plan.rows[3].outcome, Outcome::Refused { reason } if reason.contains("XYZ")));
-        assert!(matches!(&plan.rows[4].outcome, Outcome::Refused { reason } if reason.contains("ngừng")));
-        assert!(matches!(&plan.rows[5].outcome, Outcome::Refused { reason } if reason.contains("trùng")));
+        assert_eq!(
+            (changes[0].before.as_str(), changes[0].after.as_str()),
+            ("SNV", "DB")
+        );
+        assert!(
+            matches!(&plan.rows[3].outcome, Outcome::Refused { reason } if reason.contains("XYZ"))
+        );
+        assert!(
+            matches!(&plan.rows[4].outcome, Outcome::Refused { reason } if reason.contains("ngừng"))
+        );
+        assert!(
+            matches!(&plan.rows[5].outcome, Outcome::Refused { reason } if reason.contains("trùng"))
+        );
         assert!(!plan.can_apply());
         assert_eq!(plan.good.len(), 3);
     }
@@ -532,7 +570,8 @@ mod tests {
     #[test]
     fn the_digest_changes_when_what_is_stored_changes() {
         let units = [unit(1, "DB", None, true)];
-        let text = "staff_code,full_name,unit_code,employment_type\nDB001,Nguyễn Văn An,DB,cong_chuc\n";
+        let text =
+            "staff_code,full_name,unit_code,employment_type\nDB001,Nguyễn Văn An,DB,cong_chuc\n";
         let before = plan_roster(roster(text), &Hints::new(), &[], &units, today());
         let again = plan_roster(roster(text), &Hints::new(), &[], &units, today());
         assert!(before.can_apply());
@@ -544,7 +583,11 @@ mod tests {
 
     #[test]
     fn a_unit_plan_refuses_unknown_parents_cycles_and_retired_parents() {
-        let units = [unit(1, "DB", None, true), unit(2, "A", Some(1), true), unit(3, "OLD", Some(1), false)];
+        let units = [
+            unit(1, "DB", None, true),
+            unit(2, "A", Some(1), true),
+            unit(3, "OLD", Some(1), false),
+        ];
         let table = from_csv(
             "code,name,kind,parent_code\n\
              A,Đơn vị A,department,B\n\

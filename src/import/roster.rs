@@ -124,7 +124,9 @@ pub const COLUMNS: &[Column] = &[
 /// Parses the whole file, reporting every bad row.
 pub fn parse(text: &str) -> Result<Vec<PersonRow>, Vec<RowError>> {
     let records = read_records(text, HEADER)?;
-    let (rows, errors): (Vec<_>, Vec<_>) = parse_rows(records.rows).into_iter().partition(Result::is_ok);
+    let (rows, errors): (Vec<_>, Vec<_>) = parse_rows(records.rows)
+        .into_iter()
+        .partition(Result::is_ok);
     if errors.is_empty() {
         Ok(rows.into_iter().filter_map(Result::ok).collect())
     } else {
@@ -149,7 +151,10 @@ pub fn parse_rows(rows: Vec<(u64, Vec<String>)>) -> Vec<Result<PersonRow, RowErr
             if let Some(row) = &row
                 && let Some(first) = seen.insert(row.staff_code.clone(), line)
             {
-                problems.push(format!("mã cán bộ {} trùng với dòng {first}", row.staff_code));
+                problems.push(format!(
+                    "mã cán bộ {} trùng với dòng {first}",
+                    row.staff_code
+                ));
             }
             match row {
                 Some(row) if problems.is_empty() => Ok(row),
@@ -161,12 +166,8 @@ pub fn parse_rows(rows: Vec<(u64, Vec<String>)>) -> Vec<Result<PersonRow, RowErr
 
 fn parse_cells(line: u64, cells: &[String], problems: &mut Vec<String>) -> Option<PersonRow> {
     let cell = |at: usize| cells.get(at).map_or("", String::as_str);
-    let staff_code = StaffCode::parse(cell(0))
-        .map_err(|e| problems.push(e))
-        .ok();
-    let full_name = check_full_name(cell(1))
-        .map_err(|e| problems.push(e))
-        .ok();
+    let staff_code = StaffCode::parse(cell(0)).map_err(|e| problems.push(e)).ok();
+    let full_name = check_full_name(cell(1)).map_err(|e| problems.push(e)).ok();
     let email = match optional(cell(2)).map(|e| check_email(&e)) {
         Some(Ok(e)) => Some(e),
         Some(Err(e)) => {
@@ -175,9 +176,7 @@ fn parse_cells(line: u64, cells: &[String], problems: &mut Vec<String>) -> Optio
         }
         None => None,
     };
-    let unit_code = parse_unit_code(cell(3))
-        .map_err(|e| problems.push(e))
-        .ok();
+    let unit_code = parse_unit_code(cell(3)).map_err(|e| problems.push(e)).ok();
     let position = optional(cell(4));
     if position.as_ref().is_some_and(|p| p.chars().count() > 200) {
         problems.push("chức vụ quá dài".to_owned());

@@ -65,9 +65,8 @@ pub fn from_csv(text: &str) -> Result<Table, RowError> {
 
 /// Reads the first sheet of an XLSX workbook.
 pub fn from_xlsx(bytes: &[u8]) -> Result<Table, RowError> {
-    let unreadable = |e: &dyn std::fmt::Display| {
-        RowError::new(1, format!("không đọc được tệp XLSX: {e}"))
-    };
+    let unreadable =
+        |e: &dyn std::fmt::Display| RowError::new(1, format!("không đọc được tệp XLSX: {e}"));
     let mut workbook: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let range = workbook
@@ -227,7 +226,7 @@ mod tests {
     #[test]
     fn a_missing_required_column_is_named() {
         let table = from_csv("left_on\n\n").expect("table");
-        let error = table.select(COLUMNS).err().expect("refused");
+        let error = table.select(COLUMNS).expect_err("refused");
         assert!(error.message.contains("staff_code"), "{error}");
     }
 
@@ -243,8 +242,14 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(1234.0)), "1234");
         assert_eq!(cell_text(&Data::Float(12.5)), "12.5");
         assert_eq!(cell_text(&Data::Int(7)), "7");
-        assert_eq!(cell_text(&Data::String(" Lò Thị Bình ".into())), "Lò Thị Bình");
-        assert_eq!(cell_text(&Data::DateTimeIso("2026-03-01T00:00:00".into())), "2026-03-01");
+        assert_eq!(
+            cell_text(&Data::String(" Lò Thị Bình ".into())),
+            "Lò Thị Bình"
+        );
+        assert_eq!(
+            cell_text(&Data::DateTimeIso("2026-03-01T00:00:00".into())),
+            "2026-03-01"
+        );
     }
 
     #[test]
@@ -257,7 +262,9 @@ mod tests {
         sheet.write(0, 0, "Mã cán bộ").expect("write");
         sheet.write(0, 1, "Ngày nghỉ").expect("write");
         sheet.write(1, 0, 1234).expect("write");
-        sheet.write_with_format(1, 1, &joined, &date).expect("write");
+        sheet
+            .write_with_format(1, 1, &joined, &date)
+            .expect("write");
         sheet.write(3, 0, "Nguyễn").expect("write");
         sheet.write(3, 1, "15/04/2026").expect("write");
         let bytes = workbook.save_to_buffer().expect("xlsx");

@@ -49,7 +49,9 @@ pub const COLUMNS: &[Column] = &[
 /// Parses the whole file, reporting every bad row.
 pub fn parse(text: &str) -> Result<Vec<UnitRow>, Vec<RowError>> {
     let records = read_records(text, HEADER)?;
-    let (rows, errors): (Vec<_>, Vec<_>) = parse_rows(records.rows).into_iter().partition(Result::is_ok);
+    let (rows, errors): (Vec<_>, Vec<_>) = parse_rows(records.rows)
+        .into_iter()
+        .partition(Result::is_ok);
     if errors.is_empty() {
         Ok(rows.into_iter().filter_map(Result::ok).collect())
     } else {
@@ -71,12 +73,8 @@ pub fn parse_rows(records: Vec<(u64, Vec<String>)>) -> Vec<Result<UnitRow, RowEr
     for (line, cells) in records {
         let cell = |at: usize| cells.get(at).map_or("", String::as_str);
         let mut problems = Vec::new();
-        let code = parse_unit_code(cell(0))
-            .map_err(|e| problems.push(e))
-            .ok();
-        let name = check_unit_name(cell(1))
-            .map_err(|e| problems.push(e))
-            .ok();
+        let code = parse_unit_code(cell(0)).map_err(|e| problems.push(e)).ok();
+        let name = check_unit_name(cell(1)).map_err(|e| problems.push(e)).ok();
         let kind = cell(2)
             .parse::<UnitKind>()
             .map_err(|e| problems.push(e))

@@ -159,9 +159,11 @@ async fn resolve(
                 "Vai trò thủ trưởng đơn vị cần chọn đơn vị phụ trách.",
             ));
         }
-        (Role::UnitHead, Some(code)) => Some(db::units::by_code(db, code).await?.ok_or_else(
-            || AppError::invalid("unknown_unit", format!("Không có đơn vị mã «{code}».")),
-        )?),
+        (Role::UnitHead, Some(code)) => {
+            Some(db::units::by_code(db, code).await?.ok_or_else(|| {
+                AppError::invalid("unknown_unit", format!("Không có đơn vị mã «{code}»."))
+            })?)
+        }
         (_, Some(_)) if granting => {
             return Err(AppError::invalid(
                 "unit_not_allowed",

@@ -57,7 +57,11 @@ pub fn fold_for_search(text: &str) -> String {
 }
 
 /// Finds people. Names are matched folded, so «nguyen van an» finds «Nguyễn Văn An».
-pub async fn search(db: &impl ConnectionTrait, query: &Search, today: NaiveDate) -> AppResult<Found> {
+pub async fn search(
+    db: &impl ConnectionTrait,
+    query: &Search,
+    today: NaiveDate,
+) -> AppResult<Found> {
     let units = db::units::all(db).await?;
     let mut select = person::Entity::find().order_by_asc(person::Column::SortKey);
     if let Some(code) = query.unit_code.as_deref().filter(|c| !c.is_empty()) {
@@ -138,19 +142,30 @@ fn optional(text: &str) -> Option<String> {
 fn parse_day(text: &str, what: &str) -> AppResult<Option<NaiveDate>> {
     match optional(text) {
         None => Ok(None),
-        Some(text) => crate::domain::time::parse_date(&text).map(Some).ok_or_else(|| {
-            AppError::invalid(
-                "invalid_date",
-                format!("{what} «{}» không hợp lệ (dd/mm/yyyy).", crate::domain::roster::truncate_for_message(&text)),
-            )
-        }),
+        Some(text) => crate::domain::time::parse_date(&text)
+            .map(Some)
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "invalid_date",
+                    format!(
+                        "{what} «{}» không hợp lệ (dd/mm/yyyy).",
+                        crate::domain::roster::truncate_for_message(&text)
+                    ),
+                )
+            }),
     }
 }
 
 fn check(input: &PersonInput) -> AppResult<Details> {
     let position = optional(&input.position);
-    if position.as_ref().is_some_and(|p| p.chars().count() > 200 || p.chars().any(char::is_control)) {
-        return Err(AppError::invalid("invalid_position", "Chức vụ quá dài hoặc có ký tự không hợp lệ."));
+    if position
+        .as_ref()
+        .is_some_and(|p| p.chars().count() > 200 || p.chars().any(char::is_control))
+    {
+        return Err(AppError::invalid(
+            "invalid_position",
+            "Chức vụ quá dài hoặc có ký tự không hợp lệ.",
+        ));
     }
     Ok(Details {
         full_name: check_full_name(&input.full_name).map_err(invalid("invalid_name"))?,
@@ -212,9 +227,9 @@ async fn find(db: &impl ConnectionTrait, staff_code: &str) -> AppResult<person::
 
 async fn active_unit(db: &impl ConnectionTrait, code: &str) -> AppResult<unit::Model> {
     let code = parse_unit_code(code).map_err(invalid("invalid_unit_code"))?;
-    let unit = db::units::by_code(db, &code)
-        .await?
-        .ok_or_else(|| AppError::invalid("unknown_unit", format!("Không có đơn vị mã «{code}».")))?;
+    let unit = db::units::by_code(db, &code).await?.ok_or_else(|| {
+        AppError::invalid("unknown_unit", format!("Không có đơn vị mã «{code}»."))
+    })?;
     if !unit.active {
         return Err(AppError::invalid(
             "unit_retired",
@@ -235,7 +250,10 @@ pub async fn create(
     let staff_code = StaffCode::parse(staff_code).map_err(invalid("invalid_staff_code"))?;
     let details = check(input)?;
     let txn = db.begin().await?;
-    if db::people::by_staff_code(&txn, staff_code.as_str()).await?.is_some() {
+    if db::people::by_staff_code(&txn, staff_code.as_str())
+        .await?
+        .is_some()
+    {
         return Err(AppError::conflict(
             "person_exists",
             format!("Đã có cán bộ mã {staff_code}."),
@@ -325,8 +343,9 @@ pub async fn leave(
     left_on: &str,
     today: NaiveDate,
 ) -> AppResult<()> {
-    let left = parse_day(left_on, "Ngày nghỉ việc")?
-        .ok_or_else(|| AppError::invalid("invalid_date", "Cần nhập ngày nghỉ việc (dd/mm/yyyy)."))?;
+    let left = parse_day(left_on, "Ngày nghỉ việc")?.ok_or_else(|| {
+        AppError::invalid("invalid_date", "Cần nhập ngày nghỉ việc (dd/mm/yyyy).")
+    })?;
     let txn = db.begin().await?;
     let person = find(&txn, staff_code).await?;
     if person.joined_on.is_some_and(|joined| left < joined) {
@@ -406,7 +425,10 @@ pub async fn preview_import(
         Ok(table) => table,
         Err(error) => return Ok(Plan::unreadable(error)),
     };
-    let hints = table.select(COLUMNS).map(|rows| hints(&rows)).unwrap_or_default();
+    let hints = table
+        .select(COLUMNS)
+        .map(|rows| hints(&rows))
+        .unwrap_or_default();
     Ok(match read_table(&table) {
         Ok(rows) => plan_roster(rows, &hints, &people, &units, today),
         Err(error) => Plan::unreadable(error),

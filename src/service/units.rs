@@ -150,7 +150,11 @@ async fn usable_parent(db: &impl ConnectionTrait, code: &str) -> AppResult<unit:
 }
 
 /// Creates a unit.
-pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &NewUnit) -> AppResult<unit::Model> {
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: &NewUnit,
+) -> AppResult<unit::Model> {
     let code = parse_unit_code(&input.code).map_err(invalid("invalid_unit_code"))?;
     let name = check_unit_name(&input.name).map_err(invalid("invalid_unit_name"))?;
     let kind: UnitKind = input.kind.parse().map_err(invalid("invalid_unit_kind"))?;
@@ -161,7 +165,12 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &NewUnit) -> 
             format!("Đã có đơn vị mã {code}."),
         ));
     }
-    let parent = match input.parent_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let parent = match input
+        .parent_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         Some(p) => Some(usable_parent(&txn, p).await?),
         None => None,
     };
@@ -201,7 +210,12 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: &NewUnit) -> 
 }
 
 /// Renames a unit.
-pub async fn rename(db: &DatabaseConnection, actor: &Actor, code: &str, name: &str) -> AppResult<()> {
+pub async fn rename(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    code: &str,
+    name: &str,
+) -> AppResult<()> {
     let name = check_unit_name(name).map_err(invalid("invalid_unit_name"))?;
     let txn = db.begin().await?;
     let unit = find(&txn, code).await?;
@@ -249,7 +263,10 @@ pub async fn move_under(
         return Ok(());
     }
     let before_parent = match unit.parent_id {
-        Some(id) => unit::Entity::find_by_id(id).one(&txn).await?.map(|u| u.code),
+        Some(id) => unit::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .map(|u| u.code),
         None => None,
     };
     let old_prefix = unit.path.clone();
@@ -261,7 +278,11 @@ pub async fn move_under(
         .await?;
     let moved = subtree.len();
     for member in subtree {
-        let rest = member.path.get(old_prefix.len()..).unwrap_or_default().to_owned();
+        let rest = member
+            .path
+            .get(old_prefix.len()..)
+            .unwrap_or_default()
+            .to_owned();
         let is_root = member.id == unit.id;
         let mut active: unit::ActiveModel = member.into();
         active.path = Set(format!("{new_prefix}{rest}"));
@@ -392,7 +413,10 @@ pub async fn preview_import(db: &impl ConnectionTrait, bytes: &[u8]) -> AppResul
         Ok(table) => table,
         Err(error) => return Ok(Plan::unreadable(error)),
     };
-    let hints = table.select(COLUMNS).map(|rows| hints(&rows)).unwrap_or_default();
+    let hints = table
+        .select(COLUMNS)
+        .map(|rows| hints(&rows))
+        .unwrap_or_default();
     Ok(match read_table(&table) {
         Ok(rows) => plan_units(rows, &hints, &units),
         Err(error) => Plan::unreadable(error),

@@ -52,7 +52,11 @@ async fn raw(app: &TestApp, request: Request<Body>) -> (StatusCode, HeaderMap, S
         .await
         .expect("body")
         .to_bytes();
-    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
 }
 
 /// GET a page with the session.
@@ -114,8 +118,10 @@ pub async fn upload(
     let mut body = Vec::new();
     if let Some(csrf) = csrf {
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n")
-                .as_bytes(),
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n"
+            )
+            .as_bytes(),
         );
     }
     body.extend_from_slice(
@@ -154,7 +160,9 @@ pub fn preview_rows(html: &str) -> Vec<(u64, String, String, String)> {
     let Some(start) = html.find("<table class=\"preview\">") else {
         return Vec::new();
     };
-    let end = html[start..].find("</table>").map_or(html.len(), |e| start + e);
+    let end = html[start..]
+        .find("</table>")
+        .map_or(html.len(), |e| start + e);
     let table = &html[start..end];
     table
         .split("<tr class=\"")
@@ -166,7 +174,10 @@ pub fn preview_rows(html: &str) -> Vec<(u64, String, String, String)> {
                 .skip(1)
                 .map(|c| strip_tags(c.split("</td>").next().unwrap_or_default()))
                 .collect();
-            let line = cells.first().and_then(|c| c.trim().parse().ok()).unwrap_or(0);
+            let line = cells
+                .first()
+                .and_then(|c| c.trim().parse().ok())
+                .unwrap_or(0);
             let code = cells.get(1).cloned().unwrap_or_default();
             (line, code, class, cells.join(" | "))
         })

@@ -3,8 +3,8 @@
 //! plan, and turning a refused change into a message on the page.
 
 use askama::Template;
-use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::DefaultBodyLimit;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::StatusCode;
 use axum::response::Response;
 
@@ -153,7 +153,11 @@ pub fn preview_rows<R>(plan: &Plan<R>, lang: Lang) -> Vec<PreviewRow> {
                         .iter()
                         .map(|c| {
                             let empty = lang.s("(trống)", "(empty)");
-                            let before = if c.before.is_empty() { empty } else { &c.before };
+                            let before = if c.before.is_empty() {
+                                empty
+                            } else {
+                                &c.before
+                            };
                             let after = if c.after.is_empty() { empty } else { &c.after };
                             format!("{}: {before} → {after}", c.field)
                         })
@@ -231,5 +235,8 @@ pub fn render_preview(page: &PreviewPage<'_>, err: Option<&AppError>) -> Respons
 
 /// Whether an error is the user's to fix (shown on the form) rather than a failure.
 pub fn is_for_the_form(err: &AppError) -> bool {
-    matches!(err, AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::BadRequest { .. })
+    matches!(
+        err,
+        AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::BadRequest { .. }
+    )
 }

@@ -99,7 +99,10 @@ fn notice_text(lang: Lang, done: &str) -> Option<String> {
     let text = match done {
         "created" => lang.s("Đã thêm cán bộ.", "Person added."),
         "saved" => lang.s("Đã lưu thông tin.", "Details saved."),
-        "moved" => lang.s("Đã chuyển đơn vị. Số liệu cả năm đi theo người.", "Moved. The year's figures follow the person."),
+        "moved" => lang.s(
+            "Đã chuyển đơn vị. Số liệu cả năm đi theo người.",
+            "Moved. The year's figures follow the person.",
+        ),
         "left" => lang.s("Đã ghi nhận nghỉ việc.", "Marked as left."),
         "imported" => lang.s("Đã nhập danh sách cán bộ.", "Roster imported."),
         _ => return None,
@@ -303,8 +306,19 @@ pub async fn create(
     user: CurrentUser,
     PageForm(form): PageForm<PersonForm>,
 ) -> PageResult<Response> {
-    match service::create(&state.db, &user.actor(), &form.staff_code, &form.unit, &form.input()).await {
-        Ok(person) => Ok(Redirect::to(&format!("/admin/people/{}?ok=created", person.staff_code)).into_response()),
+    match service::create(
+        &state.db,
+        &user.actor(),
+        &form.staff_code,
+        &form.unit,
+        &form.input(),
+    )
+    .await
+    {
+        Ok(person) => Ok(
+            Redirect::to(&format!("/admin/people/{}?ok=created", person.staff_code))
+                .into_response(),
+        ),
         Err(err) if is_for_the_form(&err) => {
             person_page(&state, lang, &user, None, Some(form), None, Some(&err)).await
         }
@@ -327,7 +341,16 @@ pub async fn show(
     Path(staff_code): Path<String>,
     Query(done): Query<Done>,
 ) -> PageResult<Response> {
-    person_page(&state, lang, &user, Some(&staff_code), None, notice_text(lang, &done.ok), None).await
+    person_page(
+        &state,
+        lang,
+        &user,
+        Some(&staff_code),
+        None,
+        notice_text(lang, &done.ok),
+        None,
+    )
+    .await
 }
 
 async fn after(
@@ -478,7 +501,16 @@ pub async fn preview(
         &upload.bytes,
     )
     .await?;
-    preview_page(&state, lang, &user, &token, &upload.file_name, &upload.bytes, None).await
+    preview_page(
+        &state,
+        lang,
+        &user,
+        &token,
+        &upload.file_name,
+        &upload.bytes,
+        None,
+    )
+    .await
 }
 
 /// Applies the previewed plan, or shows the preview again if the data changed since.
@@ -494,14 +526,32 @@ pub async fn confirm(
         Err(err) => return Err(err.into()),
     };
     let today = state.clock.today();
-    match service::apply_import(&state.db, &user.actor(), &draft.file_name, &draft.content, &form.digest, today).await {
+    match service::apply_import(
+        &state.db,
+        &user.actor(),
+        &draft.file_name,
+        &draft.content,
+        &form.digest,
+        today,
+    )
+    .await
+    {
         Ok(_) => {
             db::import_drafts::discard(&state.db, &form.token).await?;
             state.tokens.clear();
             Ok(Redirect::to("/admin/people?ok=imported").into_response())
         }
         Err(err) if is_for_the_form(&err) => {
-            preview_page(&state, lang, &user, &form.token, &draft.file_name, &draft.content, Some(&err)).await
+            preview_page(
+                &state,
+                lang,
+                &user,
+                &form.token,
+                &draft.file_name,
+                &draft.content,
+                Some(&err),
+            )
+            .await
         }
         Err(err) => Err(err.into()),
     }

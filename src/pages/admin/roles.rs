@@ -77,8 +77,14 @@ pub struct GrantForm {
 
 fn notice_text(lang: Lang, done: &str) -> Option<String> {
     let text = match done {
-        "granted" => lang.s("Đã cấp vai trò. Có hiệu lực từ lần truy cập tiếp theo của người đó.", "Role granted. It applies from the person's next request."),
-        "held" => lang.s("Người này đã có vai trò đó.", "The person already holds that role."),
+        "granted" => lang.s(
+            "Đã cấp vai trò. Có hiệu lực từ lần truy cập tiếp theo của người đó.",
+            "Role granted. It applies from the person's next request.",
+        ),
+        "held" => lang.s(
+            "Người này đã có vai trò đó.",
+            "The person already holds that role.",
+        ),
         "revoked" => lang.s("Đã thu hồi vai trò.", "Role revoked."),
         _ => return None,
     };
@@ -141,7 +147,16 @@ pub async fn index(
     Query(filter): Query<Filter>,
 ) -> PageResult<Response> {
     let notice = notice_text(lang, &filter.ok);
-    page(&state, lang, &user, filter.role, GrantForm::default(), notice, None).await
+    page(
+        &state,
+        lang,
+        &user,
+        filter.role,
+        GrantForm::default(),
+        notice,
+        None,
+    )
+    .await
 }
 
 /// Grants a role.
@@ -189,7 +204,16 @@ pub async fn revoke(
             Ok(Redirect::to("/admin/roles?ok=revoked").into_response())
         }
         Err(err) if is_for_the_form(&err) => {
-            page(&state, lang, &user, String::new(), GrantForm::default(), None, Some(&err)).await
+            page(
+                &state,
+                lang,
+                &user,
+                String::new(),
+                GrantForm::default(),
+                None,
+                Some(&err),
+            )
+            .await
         }
         Err(err) => Err(err.into()),
     }

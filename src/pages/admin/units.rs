@@ -130,7 +130,10 @@ fn notice_text(lang: Lang, done: &str) -> Option<String> {
         "created" => lang.s("Đã thêm đơn vị.", "Unit created."),
         "renamed" => lang.s("Đã đổi tên đơn vị.", "Unit renamed."),
         "moved" => lang.s("Đã chuyển đơn vị.", "Unit moved."),
-        "retired" => lang.s("Đơn vị đã ngừng hoạt động. Lịch sử vẫn được giữ.", "Unit retired. Its history stays."),
+        "retired" => lang.s(
+            "Đơn vị đã ngừng hoạt động. Lịch sử vẫn được giữ.",
+            "Unit retired. Its history stays.",
+        ),
         "reactivated" => lang.s("Đơn vị đã hoạt động trở lại.", "Unit reactivated."),
         "imported" => lang.s("Đã nhập danh sách đơn vị.", "Units imported."),
         _ => return None,
@@ -169,7 +172,15 @@ pub async fn index(
     user: CurrentUser,
     Query(done): Query<Done>,
 ) -> PageResult<Response> {
-    tree_page(&state, lang, &user, notice_text(lang, &done.ok), None, NewUnitForm::default()).await
+    tree_page(
+        &state,
+        lang,
+        &user,
+        notice_text(lang, &done.ok),
+        None,
+        NewUnitForm::default(),
+    )
+    .await
 }
 
 /// Creates a unit.
@@ -186,8 +197,12 @@ pub async fn create(
         parent_code: Some(form.parent.clone()),
     };
     match service::create(&state.db, &user.actor(), &input).await {
-        Ok(unit) => Ok(Redirect::to(&format!("/admin/units?ok=created#u-{}", unit.code)).into_response()),
-        Err(err) if is_for_the_form(&err) => tree_page(&state, lang, &user, None, Some(&err), form).await,
+        Ok(unit) => {
+            Ok(Redirect::to(&format!("/admin/units?ok=created#u-{}", unit.code)).into_response())
+        }
+        Err(err) if is_for_the_form(&err) => {
+            tree_page(&state, lang, &user, None, Some(&err), form).await
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -243,7 +258,15 @@ pub async fn show(
     Path(code): Path<String>,
     Query(done): Query<Done>,
 ) -> PageResult<Response> {
-    unit_page(&state, lang, &user, &code, notice_text(lang, &done.ok), None).await
+    unit_page(
+        &state,
+        lang,
+        &user,
+        &code,
+        notice_text(lang, &done.ok),
+        None,
+    )
+    .await
 }
 
 /// The rename and move forms' fields.
@@ -269,7 +292,9 @@ async fn after(
             code.trim().to_ascii_uppercase()
         ))
         .into_response()),
-        Err(err) if is_for_the_form(&err) => unit_page(state, lang, user, code, None, Some(&err)).await,
+        Err(err) if is_for_the_form(&err) => {
+            unit_page(state, lang, user, code, None, Some(&err)).await
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -400,7 +425,16 @@ pub async fn preview(
         &upload.bytes,
     )
     .await?;
-    preview_page(&state, lang, &user, &token, &upload.file_name, &upload.bytes, None).await
+    preview_page(
+        &state,
+        lang,
+        &user,
+        &token,
+        &upload.file_name,
+        &upload.bytes,
+        None,
+    )
+    .await
 }
 
 /// The confirmation form's fields.
@@ -441,13 +475,30 @@ pub async fn confirm(
         Err(err) if is_for_the_form(&err) => return Ok(import_page(lang, &user, Some(&err))),
         Err(err) => return Err(err.into()),
     };
-    match service::apply_import(&state.db, &user.actor(), &draft.file_name, &draft.content, &form.digest).await {
+    match service::apply_import(
+        &state.db,
+        &user.actor(),
+        &draft.file_name,
+        &draft.content,
+        &form.digest,
+    )
+    .await
+    {
         Ok(_) => {
             db::import_drafts::discard(&state.db, &form.token).await?;
             Ok(Redirect::to("/admin/units?ok=imported").into_response())
         }
         Err(err) if is_for_the_form(&err) => {
-            preview_page(&state, lang, &user, &form.token, &draft.file_name, &draft.content, Some(&err)).await
+            preview_page(
+                &state,
+                lang,
+                &user,
+                &form.token,
+                &draft.file_name,
+                &draft.content,
+                Some(&err),
+            )
+            .await
         }
         Err(err) => Err(err.into()),
     }

@@ -16,8 +16,12 @@ async fn desktop(b: &Ctx) {
         json!({"width": DESKTOP.0, "height": DESKTOP.1, "deviceScaleFactor": 1, "mobile": false}),
     )
     .await;
-    b.until("the desktop layout", 10, "return window.innerWidth >= 1300;")
-        .await;
+    b.until(
+        "the desktop layout",
+        10,
+        "return window.innerWidth >= 1300;",
+    )
+    .await;
 }
 
 async fn upload(b: &Ctx, dir: &std::path::Path, name: &str, content: &[u8]) {
