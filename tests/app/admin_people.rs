@@ -586,3 +586,34 @@ both_databases!(
         app.finish().await
     }
 );
+
+both_databases!(
+    the_command_line_imports_the_same_spreadsheet,
+    |app| async move {
+        app.seed_roster(UNITS_CSV, ROSTER_CSV).await;
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("nhan-su.xlsx");
+        std::fs::write(&path, spreadsheet_roster()).expect("write");
+        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_lantoa"))
+            .args(["import-roster", &path.display().to_string()])
+            .env("LANTOA_DATABASE_URL", &app.test_db.url)
+            .env("LANTOA_LOG", "warn")
+            .env_remove("LANTOA_CONFIG")
+            .kill_on_drop(true)
+            .output()
+            .await
+            .expect("lantoa runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(stdout.contains("2 thêm mới, 1 cập nhật"), "{stdout}");
+        assert_eq!(
+            person(&app, "1234").await.joined_on,
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+        );
+        app.finish().await
+    }
+);

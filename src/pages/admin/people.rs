@@ -223,7 +223,6 @@ struct PersonPage<'a> {
     form: PersonForm,
     units: Vec<UnitOption>,
     types: Vec<TypeOption>,
-    today: String,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -282,7 +281,6 @@ async fn person_page(
             form: form.unwrap_or(stored),
             units: unit_options(&tree),
             types: employment_types(),
-            today: format_vi(today),
             notice,
             error: error.map(AppError::message),
         }),

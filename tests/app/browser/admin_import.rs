@@ -96,6 +96,22 @@ async fn home_affairs_previews_and_confirms_a_roster_import_at_desktop_size() {
         desktop(&b).await;
         b.wait_for("table.tree").await;
         b.screenshot("4-unit-tree").await;
+        b.open("/admin/units/XMP").await;
+        desktop(&b).await;
+        b.screenshot("5-unit").await;
+        b.open("/admin/people/1234").await;
+        desktop(&b).await;
+        assert_eq!(b.find("#joined_on").await.prop("value").await.ok().flatten().as_deref(), Some("01/03/2026"));
+        b.screenshot("6-person").await;
+
+        // The same person made an admin sees the roles page on their next request.
+        lantoa::db::roles::grant(&b.db, ha.id, lantoa::domain::roster::Role::Admin, None, None)
+            .await
+            .expect("grant");
+        b.open("/admin/roles").await;
+        desktop(&b).await;
+        b.wait_for("table.roles").await;
+        b.screenshot("7-roles").await;
     })
     .await;
 }
