@@ -127,14 +127,20 @@ fn is_safe(method: &Method) -> bool {
 /// Largest form body read to find its CSRF field.
 const MAX_FORM_FOR_CSRF: usize = 256 * 1024;
 
+/// Largest multipart body read to find its CSRF field (the handler's own body limit applies
+/// after; this only bounds what the guard buffers).
+const MAX_MULTIPART_FOR_CSRF: usize = 8 * 1024 * 1024;
+
 /// Finds the `_csrf` field of a buffered multipart body. The token stays in the body, like any
 /// form's: a query parameter would leak it into logs and history.
 async fn multipart_csrf(content_type: &str, bytes: &axum::body::Bytes) -> Option<String> {
     use axum::extract::{FromRequest, Multipart};
-    let request = Request::builder()
+    let mut request = Request::builder()
         .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(bytes.clone()))
         .ok()?;
+    // Without this, axum's default 2 MB limit would hide the token of any larger upload.
+    axum::extract::DefaultBodyLimit::max(MAX_MULTIPART_FOR_CSRF).apply(&mut request);
     let mut multipart = Multipart::from_request(request, &()).await.ok()?;
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some(CSRF_FIELD) {
@@ -145,12 +151,8 @@ async fn multipart_csrf(content_type: &str, bytes: &axum::body::Bytes) -> Option
 }
 
 /// Finds the CSRF token in the header, or in a url-encoded or multipart form body (which is
-/// put back). A multipart body (an upload) is buffered up to `max_upload` bytes, the request
-/// body limit.
-async fn presented_csrf(
-    request: Request,
-    max_upload: usize,
-) -> Result<(Option<String>, Request), AppError> {
+/// put back).
+async fn presented_csrf(request: Request) -> Result<(Option<String>, Request), AppError> {
     if let Some(value) = request
         .headers()
         .get(CSRF_HEADER)
@@ -167,15 +169,9 @@ async fn presented_csrf(
         .to_owned();
     if content_type.starts_with("multipart/form-data") {
         let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, max_upload).await.map_err(|_| {
-            AppError::bad_request(
-                "file_too_large",
-                format!(
-                    "Tệp quá lớn: tối đa {} KB mỗi lần. Hãy chia tệp thành nhiều phần.",
-                    max_upload / 1024
-                ),
-            )
-        })?;
+        let bytes = axum::body::to_bytes(body, MAX_MULTIPART_FOR_CSRF)
+            .await
+            .map_err(|_| too_large())?;
         let token = multipart_csrf(&content_type, &bytes).await;
         return Ok((token, Request::from_parts(parts, Body::from(bytes))));
     }
@@ -237,7 +233,7 @@ async fn check(state: &AppState, need: Need, request: Request) -> Result<Request
     parts.extensions.insert(user);
     let mut request = Request::from_parts(parts, body);
     if unsafe_method && let Some(expected) = expected_csrf {
-        let (presented, restored) = presented_csrf(request, state.settings.max_body_bytes).await?;
+        let (presented, restored) = presented_csrf(request).await?;
         request = restored;
         if !presented.is_some_and(|p| matches(&expected, &p)) {
             return Err(AppError::CsrfFailed);

@@ -1,5 +1,5 @@
-//! `lantoa import-units`, `import-roster`, `import-shares`: every bad row is reported with its
-//! line number, and nothing is written unless the whole file is good (or `--skip-invalid`).
+//! `lantoa import-units`, `import-roster` (CSV or XLSX), `import-shares`: every bad row is reported
+//! with its line number, and nothing is written unless the whole file is good (or `--skip-invalid`).
 
 use std::path::Path;
 
@@ -9,7 +9,7 @@ use serde_json::json;
 use super::{CliError, CliResult, open_database, read_text};
 use crate::db;
 use crate::db::audit::{Actor, Event};
-use crate::import::{RowError, roster, units};
+use crate::import::{RowError, roster, table, units};
 use crate::service::share_import::{Options, import};
 use crate::settings::Settings;
 
@@ -45,9 +45,34 @@ async fn audit(
     Ok(())
 }
 
-/// `import-units FILE.csv`.
+/// Reads a unit or roster file: an XLSX workbook through the same reader as the web import
+/// (columns by name), anything else as CSV with the exact header.
+fn read_rows<R>(
+    path: &Path,
+    csv: impl Fn(&str) -> Result<Vec<R>, Vec<RowError>>,
+    xlsx: impl Fn(&table::Table) -> Result<Vec<Result<R, RowError>>, RowError>,
+) -> Result<Vec<R>, CliError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError(format!("không đọc được tệp {}: {e}", path.display())))?;
+    if !table::is_xlsx(&bytes) {
+        return csv(&read_text(path)?).map_err(|e| refuse(path, &e));
+    }
+    let sheet = table::from_xlsx(&bytes).map_err(|e| refuse(path, &[e]))?;
+    let rows = xlsx(&sheet).map_err(|e| refuse(path, &[e]))?;
+    let errors: Vec<RowError> = rows
+        .iter()
+        .filter_map(|r| r.as_ref().err().cloned())
+        .collect();
+    if errors.is_empty() {
+        Ok(rows.into_iter().filter_map(Result::ok).collect())
+    } else {
+        Err(refuse(path, &errors))
+    }
+}
+
+/// `import-units FILE.csv|FILE.xlsx`.
 pub async fn units(settings: &Settings, path: &Path) -> CliResult {
-    let rows = units::parse(&read_text(path)?).map_err(|e| refuse(path, &e))?;
+    let rows = read_rows(path, units::parse, units::read_table)?;
     let db = open_database(settings).await?;
     let txn = db.begin().await?;
     let counts = db::units::import(&txn, &rows)
@@ -62,9 +87,9 @@ pub async fn units(settings: &Settings, path: &Path) -> CliResult {
     Ok(())
 }
 
-/// `import-roster FILE.csv`.
+/// `import-roster FILE.csv|FILE.xlsx`.
 pub async fn roster(settings: &Settings, path: &Path) -> CliResult {
-    let rows = roster::parse(&read_text(path)?).map_err(|e| refuse(path, &e))?;
+    let rows = read_rows(path, roster::parse, roster::read_table)?;
     let db = open_database(settings).await?;
     let txn = db.begin().await?;
     let counts = db::people::import(&txn, &rows)

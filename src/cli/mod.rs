@@ -59,14 +59,14 @@ pub enum Command {
         #[arg(required = true)]
         urls: Vec<String>,
     },
-    /// Import units from CSV (code,name,kind,parent_code).
+    /// Import units from CSV or XLSX (code,name,kind,parent_code).
     ImportUnits {
-        /// The CSV file.
+        /// The CSV or XLSX file.
         file: PathBuf,
     },
-    /// Import the roster from CSV.
+    /// Import the roster from CSV or XLSX.
     ImportRoster {
-        /// The CSV file.
+        /// The CSV or XLSX file.
         file: PathBuf,
     },
     /// Import shares kept in spreadsheets (staff_code,source_url,platform,post_url,shared_on).

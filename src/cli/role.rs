@@ -1,12 +1,13 @@
-//! `lantoa role grant|revoke --staff-code C --role R [--unit CODE]`.
+//! `lantoa role grant|revoke --staff-code C --role R [--unit CODE]`: the last active admin
+//! cannot be revoked.
 
 use clap::{Args, Subcommand};
-use serde_json::json;
 
 use super::{CliError, CliResult, open_database};
 use crate::db;
-use crate::db::audit::{Actor, Event};
+use crate::db::audit::Actor;
 use crate::domain::roster::Role;
+use crate::service::roles::{self, RoleChange};
 use crate::settings::Settings;
 
 /// Role subcommands.
@@ -32,55 +33,33 @@ pub struct RoleArgs {
     pub unit: Option<String>,
 }
 
-/// Runs a role subcommand.
+/// Runs a role subcommand (the same rules as the roles page: `service::roles`).
 pub async fn run(settings: &Settings, command: RoleCommand) -> CliResult {
     let (granting, args) = match command {
         RoleCommand::Grant(args) => (true, args),
         RoleCommand::Revoke(args) => (false, args),
     };
     let role: Role = args.role.parse().map_err(CliError)?;
-    if role == Role::UnitHead && args.unit.is_none() {
-        return Err(CliError(
-            "vai trò unit_head cần --unit (đơn vị phụ trách)".into(),
-        ));
-    }
     let db = open_database(settings).await?;
+    let change = RoleChange {
+        staff_code: args.staff_code.clone(),
+        role,
+        unit_code: args.unit.clone(),
+    };
+    let today = crate::domain::time::today();
+    let outcome = if granting {
+        roles::grant(&db, &Actor::cli(), &change, today).await
+    } else {
+        roles::revoke(&db, &Actor::cli(), &change, today).await
+    };
+    let changed = outcome.map_err(|e| CliError(e.message()))?;
     let person = db::people::by_staff_code(&db, &args.staff_code)
         .await?
         .ok_or_else(|| CliError(format!("không có cán bộ mã {}", args.staff_code)))?;
-    let unit = match &args.unit {
-        Some(code) => Some(
-            db::units::by_code(&db, code)
-                .await?
-                .ok_or_else(|| CliError(format!("không có đơn vị mã {code}")))?,
-        ),
-        None => None,
-    };
-    let unit_id = unit.as_ref().map(|u| u.id);
-    let changed = if granting {
-        db::roles::grant(&db, person.id, role, unit_id, None).await?
-    } else {
-        db::roles::revoke(&db, person.id, role, unit_id).await?
-    };
-    if changed {
-        db::audit::record(
-            &db,
-            &Actor::cli(),
-            Event {
-                action: if granting {
-                    "role.grant"
-                } else {
-                    "role.revoke"
-                },
-                target_type: Some("person"),
-                target_id: Some(person.staff_code.clone()),
-                detail: Some(json!({"role": role.as_str(), "unit": args.unit})),
-            },
-        )
-        .await?;
-    }
-    let scope = unit
-        .map(|u| format!(" (đơn vị {})", u.code))
+    let scope = args
+        .unit
+        .as_deref()
+        .map(|u| format!(" (đơn vị {})", u.trim().to_ascii_uppercase()))
         .unwrap_or_default();
     let verb = match (granting, changed) {
         (true, true) => "Đã cấp",

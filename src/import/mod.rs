@@ -2,8 +2,10 @@
 //! No database here; `db::units`, `db::people` and `db::shares` apply the rows.
 
 pub mod allowlist;
+pub mod plan;
 pub mod roster;
 pub mod shares;
+pub mod table;
 pub mod units;
 
 use std::fmt;
@@ -41,6 +43,51 @@ pub(crate) struct Records {
 
 /// Reads CSV text (UTF-8, with or without a BOM) whose header must be exactly `expected`.
 pub(crate) fn read_records(text: &str, expected: &[&str]) -> Result<Records, Vec<RowError>> {
+    let (mut records, mut errors) = csv_rows(text);
+    if records.is_empty() {
+        errors.insert(
+            0,
+            RowError::new(
+                1,
+                format!("tệp trống: cần dòng tiêu đề «{}»", expected.join(",")),
+            ),
+        );
+        return Err(errors);
+    }
+    let (line, header) = records.remove(0);
+    let header: Vec<String> = header.iter().map(|h| h.to_ascii_lowercase()).collect();
+    if header != expected {
+        return Err(vec![RowError::new(
+            line,
+            format!(
+                "dòng tiêu đề phải là «{}», nhận được «{}»",
+                expected.join(","),
+                header.join(",")
+            ),
+        )]);
+    }
+    let mut rows = Vec::new();
+    for (line, cells) in records {
+        if cells.len() == expected.len() {
+            rows.push((line, cells));
+        } else {
+            errors.push(RowError::new(
+                line,
+                format!("cần {} cột, có {} cột", expected.len(), cells.len()),
+            ));
+        }
+    }
+    errors.sort_by_key(|e| e.line);
+    if errors.is_empty() {
+        Ok(Records { rows })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every non-blank CSV record (the header included) with its line number, and the records that
+/// could not be read.
+pub(crate) fn csv_rows(text: &str) -> (Vec<(u64, Vec<String>)>, Vec<RowError>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -65,7 +112,6 @@ pub(crate) fn read_records(text: &str, expected: &[&str]) -> Result<Records, Vec
     };
     let mut errors = Vec::new();
     let mut rows = Vec::new();
-    let mut header_seen = false;
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -82,44 +128,9 @@ pub(crate) fn read_records(text: &str, expected: &[&str]) -> Result<Records, Vec
         if record.iter().all(str::is_empty) {
             continue;
         }
-        if !header_seen {
-            header_seen = true;
-            let header: Vec<String> = record.iter().map(|h| h.to_ascii_lowercase()).collect();
-            if header != expected {
-                return Err(vec![RowError::new(
-                    line,
-                    format!(
-                        "dòng tiêu đề phải là «{}», nhận được «{}»",
-                        expected.join(","),
-                        header.join(",")
-                    ),
-                )]);
-            }
-            continue;
-        }
-        if record.len() != expected.len() {
-            errors.push(RowError::new(
-                line,
-                format!("cần {} cột, có {} cột", expected.len(), record.len()),
-            ));
-            continue;
-        }
         rows.push((line, record.iter().map(str::to_owned).collect()));
     }
-    if !header_seen {
-        errors.insert(
-            0,
-            RowError::new(
-                1,
-                format!("tệp trống: cần dòng tiêu đề «{}»", expected.join(",")),
-            ),
-        );
-    }
-    if errors.is_empty() {
-        Ok(Records { rows })
-    } else {
-        Err(errors)
-    }
+    (rows, errors)
 }
 
 /// Empty cells mean "not given".

@@ -3,8 +3,9 @@
 
 use chrono::NaiveDate;
 
+use super::table::{Column, Table};
 use super::{RowError, optional, read_records};
-use crate::domain::roster::{EmploymentType, StaffCode, parse_unit_code};
+use crate::domain::roster::{EmploymentType, StaffCode, parse_unit_code, truncate_for_message};
 use crate::domain::time::parse_date;
 
 /// The header the file must start with.
@@ -76,87 +77,145 @@ pub fn check_email(email: &str) -> Result<String, String> {
     }
 }
 
+/// The columns of a roster table, with the Vietnamese headers accepted for each.
+pub const COLUMNS: &[Column] = &[
+    Column {
+        name: "staff_code",
+        aliases: &["Mã cán bộ", "Mã CB", "Mã số"],
+        required: true,
+    },
+    Column {
+        name: "full_name",
+        aliases: &["Họ và tên", "Họ tên"],
+        required: true,
+    },
+    Column {
+        name: "email",
+        aliases: &["Thư điện tử", "E-mail"],
+        required: false,
+    },
+    Column {
+        name: "unit_code",
+        aliases: &["Mã đơn vị"],
+        required: true,
+    },
+    Column {
+        name: "position",
+        aliases: &["Chức vụ"],
+        required: false,
+    },
+    Column {
+        name: "employment_type",
+        aliases: &["Loại cán bộ", "Loại"],
+        required: true,
+    },
+    Column {
+        name: "joined_on",
+        aliases: &["Ngày bắt đầu", "Ngày vào làm"],
+        required: false,
+    },
+    Column {
+        name: "left_on",
+        aliases: &["Ngày nghỉ", "Ngày nghỉ việc"],
+        required: false,
+    },
+];
+
 /// Parses the whole file, reporting every bad row.
 pub fn parse(text: &str) -> Result<Vec<PersonRow>, Vec<RowError>> {
     let records = read_records(text, HEADER)?;
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    let mut seen = std::collections::HashMap::new();
-    for (line, cells) in records.rows {
-        let mut problems = Vec::new();
-        let staff_code = StaffCode::parse(&cells[0])
-            .map_err(|e| problems.push(e))
-            .ok();
-        let full_name = check_full_name(&cells[1])
-            .map_err(|e| problems.push(e))
-            .ok();
-        let email = match optional(&cells[2]).map(|e| check_email(&e)) {
-            Some(Ok(e)) => Some(e),
-            Some(Err(e)) => {
-                problems.push(e);
-                None
-            }
-            None => None,
-        };
-        let unit_code = parse_unit_code(&cells[3])
-            .map_err(|e| problems.push(e))
-            .ok();
-        let position = optional(&cells[4]);
-        if position.as_ref().is_some_and(|p| p.chars().count() > 200) {
-            problems.push("chức vụ quá dài".to_owned());
-        }
-        let employment_type = cells[5]
-            .parse::<EmploymentType>()
-            .map_err(|e| problems.push(e))
-            .ok();
-        let mut date = |cell: &str, what: &str| match optional(cell) {
-            None => None,
-            Some(text) => {
-                let parsed = parse_date(&text);
-                if parsed.is_none() {
-                    problems.push(format!(
-                        "{what} «{text}» không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy)"
-                    ));
-                }
-                parsed
-            }
-        };
-        let joined_on = date(&cells[6], "ngày bắt đầu");
-        let left_on = date(&cells[7], "ngày nghỉ");
-        if let (Some(j), Some(l)) = (joined_on, left_on)
-            && l < j
-        {
-            problems.push("ngày nghỉ trước ngày bắt đầu".to_owned());
-        }
-        if let Some(code) = &staff_code
-            && let Some(first) = seen.insert(code.clone(), line)
-        {
-            problems.push(format!("mã cán bộ {code} trùng với dòng {first}"));
-        }
-        match (staff_code, full_name, unit_code, employment_type) {
-            (Some(staff_code), Some(full_name), Some(unit_code), Some(employment_type))
-                if problems.is_empty() =>
-            {
-                rows.push(PersonRow {
-                    line,
-                    staff_code,
-                    full_name,
-                    email,
-                    unit_code,
-                    position,
-                    employment_type,
-                    joined_on,
-                    left_on,
-                })
-            }
-            _ => errors.push(RowError::new(line, problems.join("; "))),
-        }
-    }
+    let (rows, errors): (Vec<_>, Vec<_>) = parse_rows(records.rows)
+        .into_iter()
+        .partition(Result::is_ok);
     if errors.is_empty() {
-        Ok(rows)
+        Ok(rows.into_iter().filter_map(Result::ok).collect())
     } else {
-        Err(errors)
+        Err(errors.into_iter().filter_map(Result::err).collect())
     }
+}
+
+/// Reads an uploaded table (CSV or XLSX, columns by name): every row, good or refused, or why
+/// the table as a whole cannot be read.
+pub fn read_table(table: &Table) -> Result<Vec<Result<PersonRow, RowError>>, RowError> {
+    Ok(parse_rows(table.select(COLUMNS)?))
+}
+
+/// Parses rows whose cells are in `HEADER` order, each on its own; a staff code seen on an
+/// earlier row refuses the later one.
+pub fn parse_rows(rows: Vec<(u64, Vec<String>)>) -> Vec<Result<PersonRow, RowError>> {
+    let mut seen = std::collections::HashMap::new();
+    rows.into_iter()
+        .map(|(line, cells)| {
+            let mut problems = Vec::new();
+            let row = parse_cells(line, &cells, &mut problems);
+            if let Some(row) = &row
+                && let Some(first) = seen.insert(row.staff_code.clone(), line)
+            {
+                problems.push(format!(
+                    "mã cán bộ {} trùng với dòng {first}",
+                    row.staff_code
+                ));
+            }
+            match row {
+                Some(row) if problems.is_empty() => Ok(row),
+                _ => Err(RowError::new(line, problems.join("; "))),
+            }
+        })
+        .collect()
+}
+
+fn parse_cells(line: u64, cells: &[String], problems: &mut Vec<String>) -> Option<PersonRow> {
+    let cell = |at: usize| cells.get(at).map_or("", String::as_str);
+    let staff_code = StaffCode::parse(cell(0)).map_err(|e| problems.push(e)).ok();
+    let full_name = check_full_name(cell(1)).map_err(|e| problems.push(e)).ok();
+    let email = match optional(cell(2)).map(|e| check_email(&e)) {
+        Some(Ok(e)) => Some(e),
+        Some(Err(e)) => {
+            problems.push(e);
+            None
+        }
+        None => None,
+    };
+    let unit_code = parse_unit_code(cell(3)).map_err(|e| problems.push(e)).ok();
+    let position = optional(cell(4));
+    if position.as_ref().is_some_and(|p| p.chars().count() > 200) {
+        problems.push("chức vụ quá dài".to_owned());
+    }
+    let employment_type = cell(5)
+        .parse::<EmploymentType>()
+        .map_err(|e| problems.push(e))
+        .ok();
+    let mut date = |text: &str, what: &str| match optional(text) {
+        None => None,
+        Some(text) => {
+            let parsed = parse_date(&text);
+            if parsed.is_none() {
+                problems.push(format!(
+                    "{what} «{}» không hợp lệ (dùng dd/mm/yyyy hoặc YYYY-MM-DD)",
+                    truncate_for_message(&text)
+                ));
+            }
+            parsed
+        }
+    };
+    let joined_on = date(cell(6), "ngày bắt đầu");
+    let left_on = date(cell(7), "ngày nghỉ");
+    if let (Some(j), Some(l)) = (joined_on, left_on)
+        && l < j
+    {
+        problems.push("ngày nghỉ trước ngày bắt đầu".to_owned());
+    }
+    Some(PersonRow {
+        line,
+        staff_code: staff_code?,
+        full_name: full_name?,
+        email,
+        unit_code: unit_code?,
+        position,
+        employment_type: employment_type?,
+        joined_on,
+        left_on,
+    })
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! `import-units` CSV: `code,name,kind,parent_code`.
 
+use super::table::{Column, Table};
 use super::{RowError, optional, read_records};
 use crate::domain::roster::{UnitKind, parse_unit_code};
 
@@ -21,28 +22,64 @@ pub struct UnitRow {
     pub parent_code: Option<String>,
 }
 
+/// The columns of a unit table, with the Vietnamese headers accepted for each.
+pub const COLUMNS: &[Column] = &[
+    Column {
+        name: "code",
+        aliases: &["Mã đơn vị", "Mã"],
+        required: true,
+    },
+    Column {
+        name: "name",
+        aliases: &["Tên đơn vị", "Tên"],
+        required: true,
+    },
+    Column {
+        name: "kind",
+        aliases: &["Loại đơn vị", "Loại"],
+        required: true,
+    },
+    Column {
+        name: "parent_code",
+        aliases: &["Mã đơn vị cấp trên", "Cấp trên"],
+        required: false,
+    },
+];
+
 /// Parses the whole file, reporting every bad row.
 pub fn parse(text: &str) -> Result<Vec<UnitRow>, Vec<RowError>> {
     let records = read_records(text, HEADER)?;
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
+    let (rows, errors): (Vec<_>, Vec<_>) = parse_rows(records.rows)
+        .into_iter()
+        .partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(rows.into_iter().filter_map(Result::ok).collect())
+    } else {
+        Err(errors.into_iter().filter_map(Result::err).collect())
+    }
+}
+
+/// Reads an uploaded table (CSV or XLSX, columns by name): every row, good or refused, or why
+/// the table as a whole cannot be read.
+pub fn read_table(table: &Table) -> Result<Vec<Result<UnitRow, RowError>>, RowError> {
+    Ok(parse_rows(table.select(COLUMNS)?))
+}
+
+/// Parses rows whose cells are in `HEADER` order, each on its own; a code seen on an earlier
+/// row refuses the later one.
+pub fn parse_rows(records: Vec<(u64, Vec<String>)>) -> Vec<Result<UnitRow, RowError>> {
     let mut seen = std::collections::HashMap::new();
-    for (line, cells) in records.rows {
+    let mut out = Vec::new();
+    for (line, cells) in records {
+        let cell = |at: usize| cells.get(at).map_or("", String::as_str);
         let mut problems = Vec::new();
-        let code = parse_unit_code(&cells[0])
-            .map_err(|e| problems.push(e))
-            .ok();
-        let name = cells[1].trim().to_owned();
-        if name.is_empty() {
-            problems.push("tên đơn vị không được để trống".to_owned());
-        } else if name.chars().count() > 200 || name.chars().any(char::is_control) {
-            problems.push("tên đơn vị quá dài hoặc có ký tự điều khiển".to_owned());
-        }
-        let kind = cells[2]
+        let code = parse_unit_code(cell(0)).map_err(|e| problems.push(e)).ok();
+        let name = check_unit_name(cell(1)).map_err(|e| problems.push(e)).ok();
+        let kind = cell(2)
             .parse::<UnitKind>()
             .map_err(|e| problems.push(e))
             .ok();
-        let parent_code = match optional(&cells[3]).map(|c| parse_unit_code(&c)) {
+        let parent_code = match optional(cell(3)).map(|c| parse_unit_code(&c)) {
             Some(Ok(c)) => Some(c),
             Some(Err(e)) => {
                 problems.push(format!("đơn vị cấp trên: {e}"));
@@ -60,21 +97,29 @@ pub fn parse(text: &str) -> Result<Vec<UnitRow>, Vec<RowError>> {
         {
             problems.push(format!("mã đơn vị {code} trùng với dòng {first}"));
         }
-        match (code, kind, problems.is_empty()) {
-            (Some(code), Some(kind), true) => rows.push(UnitRow {
+        out.push(match (code, name, kind, problems.is_empty()) {
+            (Some(code), Some(name), Some(kind), true) => Ok(UnitRow {
                 line,
                 code,
                 name,
                 kind,
                 parent_code,
             }),
-            _ => errors.push(RowError::new(line, problems.join("; "))),
-        }
+            _ => Err(RowError::new(line, problems.join("; "))),
+        });
     }
-    if errors.is_empty() {
-        Ok(rows)
+    out
+}
+
+/// Checks a unit's name: 1–200 characters, no control characters; spaces collapsed.
+pub fn check_unit_name(name: &str) -> Result<String, String> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        Err("tên đơn vị không được để trống".to_owned())
+    } else if name.chars().count() > 200 || name.chars().any(char::is_control) {
+        Err("tên đơn vị quá dài hoặc có ký tự điều khiển".to_owned())
     } else {
-        Err(errors)
+        Ok(name)
     }
 }
 

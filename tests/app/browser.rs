@@ -6,6 +6,7 @@
 //! `<target>/screenshots/`.
 
 mod admin_a;
+mod admin_import;
 mod harness;
 
 use harness::{Ctx, with_browser};

@@ -7,6 +7,10 @@ mod admin_audit;
 mod admin_retention;
 mod admin_session;
 mod admin_share_import;
+mod admin_helpers;
+mod admin_people;
+mod admin_roles;
+mod admin_units;
 
 mod api_errors;
 mod api_shares;

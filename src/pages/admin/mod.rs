@@ -4,6 +4,7 @@
 
 pub mod allowlist;
 pub mod audit;
+pub mod forms;
 pub mod people;
 pub mod retention;
 pub mod roles;

@@ -1,8 +1,505 @@
-//! `/admin/…` section `units` (being built).
+//! `/admin/units`: the unit tree with people counts; create, rename, move under another parent,
+//! retire and reactivate; import from CSV/XLSX with a row-by-row preview. Home Affairs and
+//! admins.
 
-use crate::auth::guard::Routes;
+use askama::Template;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{Path, Query, State};
+use axum::handler::Handler as _;
+use axum::http::Method;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::forms::{
+    PreviewPage, UnitOption, is_for_the_form, preview_rows, read_upload, render_preview,
+    unit_options, upload_limit, with_status,
+};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::guard::{Need, Routes};
+use crate::db;
+use crate::domain::roster::{Role, UnitKind};
+use crate::error::AppError;
+use crate::pages::{Lang, PageForm, PageResult, render};
+use crate::service::units::{self as service, NewUnit, UnitNode};
+
+const NEED: Need = Need::AnyRole(&[Role::HomeAffairs]);
+/// Draft kind of a unit upload.
+const DRAFT_KIND: &str = "units";
 
 /// This section's routes.
 pub fn routes(routes: Routes) -> Routes {
+    use Method as M;
     routes
+        .add(M::GET, "/admin/units", NEED, index)
+        .add(M::POST, "/admin/units", NEED, create)
+        .add(M::GET, "/admin/units/import", NEED, import_form)
+        .add(
+            M::POST,
+            "/admin/units/import",
+            NEED,
+            preview.layer(upload_limit()),
+        )
+        .add(M::POST, "/admin/units/import/confirm", NEED, confirm)
+        .add(M::GET, "/admin/units/{code}", NEED, show)
+        .add(M::POST, "/admin/units/{code}/rename", NEED, rename)
+        .add(M::POST, "/admin/units/{code}/move", NEED, move_under)
+        .add(M::POST, "/admin/units/{code}/retire", NEED, retire)
+        .add(M::POST, "/admin/units/{code}/reactivate", NEED, reactivate)
+}
+
+/// A unit as the tree shows it.
+struct NodeView {
+    code: String,
+    name: String,
+    kind: String,
+    depth: usize,
+    people: i64,
+    subtree_people: i64,
+    active: bool,
+}
+
+fn kind_label(code: &str) -> String {
+    code.parse::<UnitKind>()
+        .map_or_else(|_| code.to_owned(), |k| k.label_vi().to_owned())
+}
+
+fn node_view(n: &UnitNode) -> NodeView {
+    NodeView {
+        code: n.unit.code.clone(),
+        name: n.unit.name.clone(),
+        kind: kind_label(&n.unit.kind),
+        depth: n.depth.min(8),
+        people: n.people,
+        subtree_people: n.subtree_people,
+        active: n.unit.active,
+    }
+}
+
+/// The unit kinds for the create form.
+struct KindOption {
+    code: &'static str,
+    label: &'static str,
+}
+
+fn kinds() -> Vec<KindOption> {
+    UnitKind::ALL
+        .iter()
+        .map(|k| KindOption {
+            code: k.as_str(),
+            label: k.label_vi(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "admin/units.html")]
+struct TreePage<'a> {
+    lang: Lang,
+    csrf: &'a str,
+    nodes: Vec<NodeView>,
+    parents: Vec<UnitOption>,
+    kinds: Vec<KindOption>,
+    notice: Option<String>,
+    error: Option<String>,
+    form: NewUnitForm,
+}
+
+/// The create form's fields.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewUnitForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    parent: String,
+}
+
+/// `?ok=` after a change: which notice to show.
+#[derive(Debug, Default, Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    ok: String,
+}
+
+fn notice_text(lang: Lang, done: &str) -> Option<String> {
+    let text = match done {
+        "created" => lang.s("Đã thêm đơn vị.", "Unit created."),
+        "renamed" => lang.s("Đã đổi tên đơn vị.", "Unit renamed."),
+        "moved" => lang.s("Đã chuyển đơn vị.", "Unit moved."),
+        "retired" => lang.s(
+            "Đơn vị đã ngừng hoạt động. Lịch sử vẫn được giữ.",
+            "Unit retired. Its history stays.",
+        ),
+        "reactivated" => lang.s("Đơn vị đã hoạt động trở lại.", "Unit reactivated."),
+        "imported" => lang.s("Đã nhập danh sách đơn vị.", "Units imported."),
+        _ => return None,
+    };
+    Some(text.to_owned())
+}
+
+async fn tree_page(
+    state: &AppState,
+    lang: Lang,
+    user: &CurrentUser,
+    notice: Option<String>,
+    error: Option<&AppError>,
+    form: NewUnitForm,
+) -> PageResult<Response> {
+    let tree = service::tree(&state.db, state.clock.today()).await?;
+    Ok(with_status(
+        render(&TreePage {
+            lang,
+            csrf: user.csrf_token().unwrap_or_default(),
+            nodes: tree.iter().map(node_view).collect(),
+            parents: unit_options(&tree),
+            kinds: kinds(),
+            notice,
+            error: error.map(AppError::message),
+            form,
+        }),
+        error,
+    ))
+}
+
+/// The tree.
+pub async fn index(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Query(done): Query<Done>,
+) -> PageResult<Response> {
+    tree_page(
+        &state,
+        lang,
+        &user,
+        notice_text(lang, &done.ok),
+        None,
+        NewUnitForm::default(),
+    )
+    .await
+}
+
+/// Creates a unit.
+pub async fn create(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    PageForm(form): PageForm<NewUnitForm>,
+) -> PageResult<Response> {
+    let input = NewUnit {
+        code: form.code.clone(),
+        name: form.name.clone(),
+        kind: form.kind.clone(),
+        parent_code: Some(form.parent.clone()),
+    };
+    match service::create(&state.db, &user.actor(), &input).await {
+        Ok(unit) => {
+            Ok(Redirect::to(&format!("/admin/units?ok=created#u-{}", unit.code)).into_response())
+        }
+        Err(err) if is_for_the_form(&err) => {
+            tree_page(&state, lang, &user, None, Some(&err), form).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/unit.html")]
+struct UnitPage<'a> {
+    lang: Lang,
+    csrf: &'a str,
+    node: NodeView,
+    parent: Option<String>,
+    parents: Vec<UnitOption>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn unit_page(
+    state: &AppState,
+    lang: Lang,
+    user: &CurrentUser,
+    code: &str,
+    notice: Option<String>,
+    error: Option<&AppError>,
+) -> PageResult<Response> {
+    let tree = service::tree(&state.db, state.clock.today()).await?;
+    let code = code.trim().to_ascii_uppercase();
+    let node = tree
+        .iter()
+        .find(|n| n.unit.code == code)
+        .ok_or(AppError::NotFound("đơn vị"))?;
+    // Only places it can go: not itself nor anything below it.
+    let below = |n: &&UnitNode| !db::units::is_within(&node.unit.path, &n.unit.path);
+    let candidates: Vec<UnitNode> = tree.iter().filter(below).cloned().collect();
+    Ok(with_status(
+        render(&UnitPage {
+            lang,
+            csrf: user.csrf_token().unwrap_or_default(),
+            node: node_view(node),
+            parent: node.parent_code.clone(),
+            parents: unit_options(&candidates),
+            notice,
+            error: error.map(AppError::message),
+        }),
+        error,
+    ))
+}
+
+/// One unit: rename, move, retire or reactivate.
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Query(done): Query<Done>,
+) -> PageResult<Response> {
+    unit_page(
+        &state,
+        lang,
+        &user,
+        &code,
+        notice_text(lang, &done.ok),
+        None,
+    )
+    .await
+}
+
+/// The rename and move forms' fields.
+#[derive(Debug, Default, Deserialize)]
+pub struct UnitForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    parent: String,
+}
+
+async fn after(
+    state: &AppState,
+    lang: Lang,
+    user: &CurrentUser,
+    code: &str,
+    outcome: Result<(), AppError>,
+    done: &str,
+) -> PageResult<Response> {
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/admin/units/{}?ok={done}",
+            code.trim().to_ascii_uppercase()
+        ))
+        .into_response()),
+        Err(err) if is_for_the_form(&err) => {
+            unit_page(state, lang, user, code, None, Some(&err)).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Renames a unit.
+pub async fn rename(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    PageForm(form): PageForm<UnitForm>,
+) -> PageResult<Response> {
+    let outcome = service::rename(&state.db, &user.actor(), &code, &form.name).await;
+    after(&state, lang, &user, &code, outcome, "renamed").await
+}
+
+/// Moves a unit under another parent.
+pub async fn move_under(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    PageForm(form): PageForm<UnitForm>,
+) -> PageResult<Response> {
+    let outcome = service::move_under(&state.db, &user.actor(), &code, &form.parent).await;
+    after(&state, lang, &user, &code, outcome, "moved").await
+}
+
+/// Retires a unit.
+pub async fn retire(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> PageResult<Response> {
+    let outcome = service::retire(&state.db, &user.actor(), &code, state.clock.today()).await;
+    after(&state, lang, &user, &code, outcome, "retired").await
+}
+
+/// Reactivates a unit.
+pub async fn reactivate(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> PageResult<Response> {
+    let outcome = service::reactivate(&state.db, &user.actor(), &code).await;
+    after(&state, lang, &user, &code, outcome, "reactivated").await
+}
+
+#[derive(Template)]
+#[template(path = "admin/units_import.html")]
+struct ImportPage<'a> {
+    lang: Lang,
+    csrf: &'a str,
+    upload_action: &'a str,
+    error: Option<String>,
+}
+
+fn import_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response {
+    with_status(
+        render(&ImportPage {
+            lang,
+            csrf: user.csrf_token().unwrap_or_default(),
+            upload_action: "/admin/units/import",
+            error: error.map(AppError::message),
+        }),
+        error,
+    )
+}
+
+/// The upload form.
+pub async fn import_form(lang: Lang, user: CurrentUser) -> Response {
+    import_page(lang, &user, None)
+}
+
+async fn preview_page(
+    state: &AppState,
+    lang: Lang,
+    user: &CurrentUser,
+    token: &str,
+    file_name: &str,
+    bytes: &[u8],
+    error: Option<&AppError>,
+) -> PageResult<Response> {
+    let plan = service::preview_import(&state.db, bytes).await?;
+    let counts = plan.counts();
+    Ok(render_preview(
+        &PreviewPage {
+            lang,
+            title: lang.s("Xem trước: nhập đơn vị", "Preview: unit import"),
+            back: "/admin/units",
+            confirm_action: "/admin/units/import/confirm",
+            upload_action: "/admin/units/import",
+            csrf: user.csrf_token().unwrap_or_default(),
+            file_name,
+            token,
+            digest: plan.digest(),
+            can_apply: plan.can_apply(),
+            created: counts.created,
+            updated: counts.updated,
+            unchanged: counts.unchanged,
+            refused: counts.refused,
+            rows: preview_rows(&plan, lang),
+            error: error.map(AppError::message),
+        },
+        error,
+    ))
+}
+
+/// Keeps the upload as a draft and shows what it would do.
+pub async fn preview(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> PageResult<Response> {
+    let upload = match read_upload(multipart).await {
+        Ok(upload) => upload,
+        Err(err) if is_for_the_form(&err) => return Ok(import_page(lang, &user, Some(&err))),
+        Err(err) => return Err(err.into()),
+    };
+    let token = db::import_drafts::save(
+        &state.db,
+        DRAFT_KIND,
+        user.person.id,
+        &upload.file_name,
+        &upload.bytes,
+    )
+    .await?;
+    preview_page(
+        &state,
+        lang,
+        &user,
+        &token,
+        &upload.file_name,
+        &upload.bytes,
+        None,
+    )
+    .await
+}
+
+/// The confirmation form's fields.
+#[derive(Debug, Default, Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    pub(crate) token: String,
+    #[serde(default)]
+    pub(crate) digest: String,
+}
+
+/// The upload behind a confirmation, or a request to upload again.
+pub(crate) async fn load_draft(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: &str,
+    token: &str,
+) -> Result<db::import_drafts::Draft, AppError> {
+    db::import_drafts::load(&state.db, token, kind, user.person.id)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "draft_expired",
+                "Tệp đã xem trước không còn (quá một giờ hoặc đã nhập). Hãy tải tệp lên và xem trước lại.",
+            )
+        })
+}
+
+/// Applies the previewed plan, or shows the preview again if the data changed since.
+pub async fn confirm(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    PageForm(form): PageForm<ConfirmForm>,
+) -> PageResult<Response> {
+    let draft = match load_draft(&state, &user, DRAFT_KIND, &form.token).await {
+        Ok(draft) => draft,
+        Err(err) if is_for_the_form(&err) => return Ok(import_page(lang, &user, Some(&err))),
+        Err(err) => return Err(err.into()),
+    };
+    match service::apply_import(
+        &state.db,
+        &user.actor(),
+        &draft.file_name,
+        &draft.content,
+        &form.digest,
+    )
+    .await
+    {
+        Ok(_) => {
+            db::import_drafts::discard(&state.db, &form.token).await?;
+            Ok(Redirect::to("/admin/units?ok=imported").into_response())
+        }
+        Err(err) if is_for_the_form(&err) => {
+            preview_page(
+                &state,
+                lang,
+                &user,
+                &form.token,
+                &draft.file_name,
+                &draft.content,
+                Some(&err),
+            )
+            .await
+        }
+        Err(err) => Err(err.into()),
+    }
 }

@@ -1,0 +1,242 @@
+//! What the unit, roster and role pages share: reading an uploaded CSV/XLSX file (bounded in
+//! size; its `_csrf` field is checked by the guard), the unit picker, the preview of an import
+//! plan, and turning a refused change into a message on the page.
+
+use askama::Template;
+use axum::extract::DefaultBodyLimit;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use crate::error::AppError;
+use crate::import::plan::{Outcome, Plan};
+use crate::pages::{Lang, render};
+use crate::service::units::UnitNode;
+
+/// Largest file the unit and roster imports accept (a province's roster as XLSX is ~2 MB).
+pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
+
+/// The body limit of the upload routes: the file plus the form's other fields.
+pub fn upload_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)
+}
+
+/// An uploaded file.
+pub struct Upload {
+    /// Its name as the browser sent it (for the audit log).
+    pub file_name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+fn too_large() -> AppError {
+    AppError::bad_request(
+        "payload_too_large",
+        format!(
+            "Tệp quá lớn: tối đa {} MB. Hãy chia tệp thành nhiều phần.",
+            MAX_UPLOAD_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
+fn unreadable() -> AppError {
+    AppError::bad_request(
+        "invalid_upload",
+        "Không đọc được tệp gửi lên. Hãy chọn lại tệp và gửi lại.",
+    )
+}
+
+fn map_multipart_error(status: StatusCode) -> AppError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        unreadable()
+    }
+}
+
+/// Reads the `file` field of a multipart form.
+pub async fn read_upload(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Upload, AppError> {
+    let mut multipart = multipart.map_err(|_| {
+        AppError::bad_request(
+            "unsupported_media_type",
+            "Biểu mẫu tải tệp phải gửi dạng multipart/form-data.",
+        )
+    })?;
+    let mut file = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) => return Err(map_multipart_error(err.status())),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let file_name: String = field
+            .file_name()
+            .unwrap_or("upload")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|err| map_multipart_error(err.status()))?;
+        file = Some(Upload {
+            file_name,
+            bytes: bytes.to_vec(),
+        });
+    }
+    let file = file.filter(|f| !f.bytes.is_empty()).ok_or_else(|| {
+        AppError::invalid("missing_file", "Hãy chọn một tệp CSV hoặc XLSX để nhập.")
+    })?;
+    if file.bytes.len() > MAX_UPLOAD_BYTES {
+        return Err(too_large());
+    }
+    Ok(file)
+}
+
+/// A unit in a picker.
+pub struct UnitOption {
+    /// Its code.
+    pub code: String,
+    /// Its name, indented by depth.
+    pub label: String,
+}
+
+/// Active units as picker options, in tree order.
+pub fn unit_options(tree: &[UnitNode]) -> Vec<UnitOption> {
+    tree.iter()
+        .filter(|n| n.unit.active)
+        .map(|n| UnitOption {
+            code: n.unit.code.clone(),
+            label: format!(
+                "{}{} ({})",
+                "\u{2003}".repeat(n.depth.min(8)),
+                n.unit.name,
+                n.unit.code
+            ),
+        })
+        .collect()
+}
+
+/// A row of an import preview.
+pub struct PreviewRow {
+    /// Line or row number in the file.
+    pub line: u64,
+    /// Staff or unit code.
+    pub key: String,
+    /// Name and other facts.
+    pub summary: String,
+    /// CSS class: created, updated, unchanged, refused.
+    pub class: &'static str,
+    /// The outcome's label.
+    pub label: &'static str,
+    /// What changes, or why refused.
+    pub details: Vec<String>,
+}
+
+/// The preview rows of a plan.
+pub fn preview_rows<R>(plan: &Plan<R>, lang: Lang) -> Vec<PreviewRow> {
+    plan.rows
+        .iter()
+        .map(|row| {
+            let (class, label, details) = match &row.outcome {
+                Outcome::Create => ("created", lang.s("Thêm mới", "New"), Vec::new()),
+                Outcome::Update { changes } => (
+                    "updated",
+                    lang.s("Cập nhật", "Update"),
+                    changes
+                        .iter()
+                        .map(|c| {
+                            let empty = lang.s("(trống)", "(empty)");
+                            let before = if c.before.is_empty() {
+                                empty
+                            } else {
+                                &c.before
+                            };
+                            let after = if c.after.is_empty() { empty } else { &c.after };
+                            format!("{}: {before} → {after}", c.field)
+                        })
+                        .collect(),
+                ),
+                Outcome::Unchanged => ("unchanged", lang.s("Không đổi", "Unchanged"), Vec::new()),
+                Outcome::Refused { reason } => (
+                    "refused",
+                    lang.s("Bị từ chối", "Refused"),
+                    vec![reason.clone()],
+                ),
+            };
+            PreviewRow {
+                line: row.line,
+                key: row.key.clone(),
+                summary: row.summary.clone(),
+                class,
+                label,
+                details,
+            }
+        })
+        .collect()
+}
+
+/// The preview page of an import (units or roster).
+#[derive(Template)]
+#[template(path = "admin/import_preview.html")]
+pub struct PreviewPage<'a> {
+    /// Language.
+    pub lang: Lang,
+    /// Page title.
+    pub title: &'a str,
+    /// Where the section is (`/admin/people`).
+    pub back: &'a str,
+    /// Where the confirmation goes.
+    pub confirm_action: &'a str,
+    /// Where a new upload goes.
+    pub upload_action: &'a str,
+    /// The CSRF token.
+    pub csrf: &'a str,
+    /// The uploaded file's name.
+    pub file_name: &'a str,
+    /// The draft's token.
+    pub token: &'a str,
+    /// The plan's digest.
+    pub digest: String,
+    /// Whether the plan may be applied.
+    pub can_apply: bool,
+    /// Counts.
+    pub created: usize,
+    /// Counts.
+    pub updated: usize,
+    /// Counts.
+    pub unchanged: usize,
+    /// Counts.
+    pub refused: usize,
+    /// The rows.
+    pub rows: Vec<PreviewRow>,
+    /// A message above the preview (the data changed since the last preview).
+    pub error: Option<String>,
+}
+
+/// Renders a page with the status of the error that brought it back.
+pub fn with_status(mut response: Response, err: Option<&AppError>) -> Response {
+    if let Some(err) = err {
+        *response.status_mut() = err.status();
+    }
+    response
+}
+
+/// Renders the preview page.
+pub fn render_preview(page: &PreviewPage<'_>, err: Option<&AppError>) -> Response {
+    with_status(render(page), err)
+}
+
+/// Whether an error is the user's to fix (shown on the form) rather than a failure.
+pub fn is_for_the_form(err: &AppError) -> bool {
+    matches!(
+        err,
+        AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::BadRequest { .. }
+    )
+}
