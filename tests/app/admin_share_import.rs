@@ -159,11 +159,12 @@ both_databases!(
         let huge = format!(
             "{}{}",
             GOOD,
-            "DB001,https://dienbien.gov.vn/x,zalo,,20/11/2026\n".repeat(8000)
+            // Over the 5 MB upload limit.
+            "DB001,https://dienbien.gov.vn/x,zalo,,20/11/2026\n".repeat(120_000)
         );
         let (status, _, html) =
             upload(&app, PATH, &s, true, &[], "huge.csv", huge.as_bytes()).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         assert!(html.contains("Tệp quá lớn"), "{html}");
         let (status, _, _) =
             upload(&app, PATH, &s, false, &[], "shares.csv", GOOD.as_bytes()).await;

@@ -4,12 +4,12 @@ mod helpers;
 
 mod admin_allowlist;
 mod admin_audit;
-mod admin_retention;
-mod admin_session;
-mod admin_share_import;
 mod admin_helpers;
 mod admin_people;
+mod admin_retention;
 mod admin_roles;
+mod admin_session;
+mod admin_share_import;
 mod admin_units;
 
 mod api_errors;

@@ -4,11 +4,14 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{Path, State};
+use axum::handler::Handler as _;
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::share_import::{load_draft, read_upload};
+use super::forms::{Upload, read_upload, upload_limit};
+use super::share_import::load_draft;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
@@ -31,7 +34,12 @@ pub fn routes(routes: Routes) -> Routes {
         .add(M::GET, "/admin/allowlist.csv", CULTURE, export)
         .add(M::GET, "/admin/allowlist/new", CULTURE, new_form)
         .add(M::POST, "/admin/allowlist/new", CULTURE, create)
-        .add(M::POST, "/admin/allowlist/import", CULTURE, import_preview)
+        .add(
+            M::POST,
+            "/admin/allowlist/import",
+            CULTURE,
+            import_preview.layer(upload_limit()),
+        )
         .add(
             M::POST,
             "/admin/allowlist/import/confirm",
@@ -606,11 +614,11 @@ pub async fn import_preview(
     State(state): State<AppState>,
     lang: Lang,
     user: CurrentUser,
-    request: Request,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> PageResult<Response> {
     user.require_write()?;
     let mut page = list_page(&state, lang, &user, &ListQuery::default()).await?;
-    let upload = match read_upload(&state, request).await {
+    let upload = match read_upload(multipart).await.and_then(Upload::into_text) {
         Ok(upload) => upload,
         Err(err @ (AppError::Invalid { .. } | AppError::BadRequest { .. })) => {
             page.error = Some(err.message());

@@ -1,6 +1,8 @@
-//! What the unit, roster and role pages share: reading an uploaded CSV/XLSX file (bounded in
+//! What the admin pages share: reading an uploaded CSV/XLSX file (bounded in
 //! size; its `_csrf` field is checked by the guard), the unit picker, the preview of an import
 //! plan, and turning a refused change into a message on the page.
+
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::DefaultBodyLimit;
@@ -21,12 +23,41 @@ pub fn upload_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)
 }
 
-/// An uploaded file.
+/// An uploaded file, with the form's other fields.
 pub struct Upload {
     /// Its name as the browser sent it (for the audit log).
     pub file_name: String,
     /// Its bytes.
     pub bytes: Vec<u8>,
+    /// The form's other fields, by name.
+    pub fields: HashMap<String, String>,
+}
+
+/// An uploaded text file (CSV), with the form's other fields.
+pub struct TextUpload {
+    /// Its name as the browser sent it.
+    pub file_name: String,
+    /// Its text.
+    pub text: String,
+    /// The form's other fields, by name.
+    pub fields: HashMap<String, String>,
+}
+
+impl Upload {
+    /// The file as UTF-8 text (CSV imports), or a message saying how to save it so.
+    pub fn into_text(self) -> Result<TextUpload, AppError> {
+        let text = String::from_utf8(self.bytes).map_err(|_| {
+            AppError::invalid(
+                "invalid_encoding",
+                "Tệp không phải văn bản UTF-8. Trong Excel hãy lưu bằng “CSV UTF-8 (Comma delimited)”.",
+            )
+        })?;
+        Ok(TextUpload {
+            file_name: self.file_name,
+            text,
+            fields: self.fields,
+        })
+    }
 }
 
 fn too_large() -> AppError {
@@ -54,7 +85,7 @@ fn map_multipart_error(status: StatusCode) -> AppError {
     }
 }
 
-/// Reads the `file` field of a multipart form.
+/// Reads a multipart form: its `file` field and, as text, its other fields.
 pub async fn read_upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Upload, AppError> {
@@ -65,13 +96,20 @@ pub async fn read_upload(
         )
     })?;
     let mut file = None;
+    let mut fields = HashMap::new();
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(err) => return Err(map_multipart_error(err.status())),
         };
-        if field.name() != Some("file") {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name != "file" {
+            let value = field
+                .text()
+                .await
+                .map_err(|err| map_multipart_error(err.status()))?;
+            fields.insert(name, value);
             continue;
         }
         let file_name: String = field
@@ -85,18 +123,19 @@ pub async fn read_upload(
             .bytes()
             .await
             .map_err(|err| map_multipart_error(err.status()))?;
-        file = Some(Upload {
-            file_name,
-            bytes: bytes.to_vec(),
-        });
+        file = Some((file_name, bytes.to_vec()));
     }
-    let file = file.filter(|f| !f.bytes.is_empty()).ok_or_else(|| {
+    let (file_name, bytes) = file.filter(|(_, bytes)| !bytes.is_empty()).ok_or_else(|| {
         AppError::invalid("missing_file", "Hãy chọn một tệp CSV hoặc XLSX để nhập.")
     })?;
-    if file.bytes.len() > MAX_UPLOAD_BYTES {
+    if bytes.len() > MAX_UPLOAD_BYTES {
         return Err(too_large());
     }
-    Ok(file)
+    Ok(Upload {
+        file_name,
+        bytes,
+        fields,
+    })
 }
 
 /// A unit in a picker.

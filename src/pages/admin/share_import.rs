@@ -1,16 +1,17 @@
 //! `/admin/shares/import`: the web counterpart of `lantoa import-shares`. Upload a CSV, see
 //! every row's outcome (would be stored / already present / refused and why), then confirm;
-//! all or nothing, or skipping the refused rows. Also the upload helpers the other admin
-//! imports use: the upload is kept as a draft between preview and confirmation, and the
-//! confirmation carries a digest of the previewed plan.
-
-use std::collections::HashMap;
+//! all or nothing, or skipping the refused rows. Also the draft helper the allowlist import
+//! uses: the upload is kept as a draft between preview and confirmation, and the confirmation
+//! carries a digest of the previewed plan.
 
 use askama::Template;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::State;
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::handler::Handler as _;
 use axum::http::Method;
 use axum::response::Response;
 
+use super::forms::{Upload, read_upload, upload_limit};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
@@ -26,91 +27,17 @@ const ADMIN: Need = Need::AnyRole(&[Role::Admin]);
 pub fn routes(routes: Routes) -> Routes {
     routes
         .add(Method::GET, "/admin/shares/import", ADMIN, show)
-        .add(Method::POST, "/admin/shares/import", ADMIN, preview)
+        .add(
+            Method::POST,
+            "/admin/shares/import",
+            ADMIN,
+            preview.layer(upload_limit()),
+        )
         .add(Method::POST, "/admin/shares/import/confirm", ADMIN, confirm)
 }
 
 /// Draft kind of a shares upload.
 const DRAFT_KIND: &str = "shares";
-
-/// An uploaded file with the form's other fields.
-pub(crate) struct Upload {
-    /// The file's name as the browser sent it.
-    pub file_name: String,
-    /// The file's text (UTF-8).
-    pub text: String,
-    /// The other fields, by name.
-    pub fields: HashMap<String, String>,
-}
-
-fn too_large(state: &AppState) -> AppError {
-    AppError::bad_request(
-        "file_too_large",
-        format!(
-            "Tệp quá lớn: tối đa {} KB mỗi lần. Hãy chia tệp thành nhiều phần.",
-            state.settings.max_body_bytes / 1024
-        ),
-    )
-}
-
-/// Reads a multipart upload with one file field `file` (the body limit bounds its size).
-pub(crate) async fn read_upload(state: &AppState, request: Request) -> Result<Upload, AppError> {
-    let mut multipart = Multipart::from_request(request, &())
-        .await
-        .map_err(|_| bad_upload())?;
-    let mut file = None;
-    let mut fields = HashMap::new();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(err) if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(too_large(state));
-            }
-            Err(_) => return Err(bad_upload()),
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or("upload.csv").to_owned();
-            let bytes = field.bytes().await.map_err(|err| {
-                if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    too_large(state)
-                } else {
-                    bad_upload()
-                }
-            })?;
-            file = Some((file_name, bytes));
-        } else {
-            let value = field.text().await.map_err(|_| bad_upload())?;
-            fields.insert(name, value);
-        }
-    }
-    let (file_name, bytes) = file
-        .filter(|(_, bytes)| !bytes.is_empty())
-        .ok_or_else(|| AppError::invalid("missing_file", "Hãy chọn một tệp CSV để nhập."))?;
-    let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
-        AppError::invalid(
-            "invalid_encoding",
-            "Tệp không phải văn bản UTF-8. Trong Excel hãy lưu bằng “CSV UTF-8 (Comma delimited)”.",
-        )
-    })?;
-    Ok(Upload {
-        file_name: file_name
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect(),
-        text,
-        fields,
-    })
-}
-
-fn bad_upload() -> AppError {
-    AppError::bad_request(
-        "invalid_upload",
-        "Không đọc được tệp gửi lên. Hãy chọn lại tệp và gửi lại.",
-    )
-}
 
 /// The draft behind a confirmation form, or a request to upload again.
 pub(crate) async fn load_draft(
@@ -222,11 +149,11 @@ pub async fn preview(
     State(state): State<AppState>,
     lang: Lang,
     user: CurrentUser,
-    request: Request,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> PageResult<Response> {
     user.require_write()?;
     let mut view = page(lang, &user);
-    let upload = match read_upload(&state, request).await {
+    let upload = match read_upload(multipart).await.and_then(Upload::into_text) {
         Ok(upload) => upload,
         Err(err @ (AppError::Invalid { .. } | AppError::BadRequest { .. })) => {
             view.error = Some(err.message());
