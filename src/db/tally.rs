@@ -3,9 +3,7 @@
 
 use chrono::NaiveDate;
 use entity::{share, tally_month};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 /// One person's counts for one month in one unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,14 +22,14 @@ pub struct MonthRow {
     pub rejected: u32,
 }
 
-/// One person's counts for one day in one unit.
+/// One person's counts in one unit over some days of one month (dated by the first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DayRow {
     /// Whose.
     pub person_id: i64,
     /// Unit at the time.
     pub unit_id: i64,
-    /// The local date.
+    /// The first local date of the span.
     pub date: NaiveDate,
     /// Accepted shares.
     pub accepted: u32,
@@ -160,16 +158,10 @@ pub async fn months_everyone(
     Ok(out)
 }
 
-#[derive(Debug, FromQueryResult)]
-struct DayCount {
-    person_id: i64,
-    unit_id: i64,
-    shared_on: NaiveDate,
-    status: String,
-    n: i64,
-}
-
-/// Day-level counts in [from, to] straight from `shares` (for partial boundary months).
+/// Counts of the shares dated in [from, to] — part of one month, where a period starts or ends
+/// mid-month — straight from `shares`, one row per person and unit, dated `from`: the engine
+/// only needs to know which month slice they fall in, and summing here instead of per day
+/// returns a tenth of the rows.
 pub async fn days(
     db: &impl ConnectionTrait,
     who: Who<'_>,
@@ -180,27 +172,25 @@ pub async fn days(
         .select_only()
         .column(share::Column::PersonId)
         .column(share::Column::UnitId)
-        .column(share::Column::SharedOn)
         .column(share::Column::Status)
         .column_as(share::Column::Id.count(), "n")
         .filter(share::Column::SharedOn.between(from, to))
         .group_by(share::Column::PersonId)
         .group_by(share::Column::UnitId)
-        .group_by(share::Column::SharedOn)
         .group_by(share::Column::Status);
     if let Who::People(ids) = who {
         query = query.filter(share::Column::PersonId.is_in(ids.iter().copied()));
     }
-    let rows = query.into_model::<DayCount>().all(db).await?;
+    let rows: Vec<(i64, i64, String, i64)> = query.into_tuple().all(db).await?;
     Ok(rows
         .into_iter()
-        .map(|r| {
-            let n = u32::try_from(r.n).unwrap_or(0);
-            let accepted = r.status == "accepted";
+        .map(|(person_id, unit_id, status, n)| {
+            let n = u32::try_from(n).unwrap_or(0);
+            let accepted = status == "accepted";
             DayRow {
-                person_id: r.person_id,
-                unit_id: r.unit_id,
-                date: r.shared_on,
+                person_id,
+                unit_id,
+                date: from,
                 accepted: if accepted { n } else { 0 },
                 rejected: if accepted { 0 } else { n },
             }
