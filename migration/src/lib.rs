@@ -9,6 +9,7 @@ mod m20260401_000003_snapshot_unit_path;
 mod m20261126_000004_app_settings;
 mod m20261126_000005_import_drafts;
 mod m20261126_000006_tally_months_cover;
+mod m20261126_000007_shares_day_cover;
 
 /// Applies the Lan tỏa migrations, in order, on SQLite or PostgreSQL.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_app_settings::Migration),
             Box::new(m20261126_000005_import_drafts::Migration),
             Box::new(m20261126_000006_tally_months_cover::Migration),
+            Box::new(m20261126_000007_shares_day_cover::Migration),
         ]
     }
 }
