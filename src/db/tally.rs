@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use entity::{share, tally_month};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 /// One person's counts for one month in one unit.
@@ -173,7 +174,8 @@ pub async fn days(
         .column(share::Column::PersonId)
         .column(share::Column::UnitId)
         .column(share::Column::Status)
-        .column_as(share::Column::Id.count(), "n")
+        // COUNT(*), not COUNT(id): the count is then answered from the covering index alone.
+        .column_as(Expr::cust("COUNT(*)"), "n")
         .filter(share::Column::SharedOn.between(from, to))
         .group_by(share::Column::PersonId)
         .group_by(share::Column::UnitId)
