@@ -80,7 +80,7 @@ impl Routes {
     {
         let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
         let guarded = on(filter, handler).route_layer(middleware::from_fn_with_state(
-            (self.state.clone(), need),
+            (self.state.clone(), need, path),
             guard,
         ));
         self.router = self.router.route(path, guarded);
@@ -194,7 +194,7 @@ fn too_large() -> AppError {
 }
 
 async fn guard(
-    State((state, need)): State<(AppState, Need)>,
+    State((state, need, pattern)): State<(AppState, Need, &'static str)>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -203,13 +203,21 @@ async fn guard(
         .uri()
         .path_and_query()
         .map_or_else(|| path.clone(), |pq| pq.as_str().to_owned());
-    match check(&state, need, request).await {
+    match check(&state, need, pattern, request).await {
         Ok(request) => next.run(request).await,
         Err(err) => refuse(&path, &path_and_query, err),
     }
 }
 
-async fn check(state: &AppState, need: Need, request: Request) -> Result<Request, AppError> {
+/// Unsafe-method routes that change nothing, so read-only tokens may call them.
+const CHANGES_NOTHING: &[&str] = &["/api/v1/verify"];
+
+async fn check(
+    state: &AppState,
+    need: Need,
+    pattern: &str,
+    request: Request,
+) -> Result<Request, AppError> {
     if need == Need::Public {
         return Ok(request);
     }
@@ -229,6 +237,11 @@ async fn check(state: &AppState, need: Need, request: Request) -> Result<Request
         });
     }
     let unsafe_method = !is_safe(&parts.method);
+    // Read-only tokens (exports, reports) change nothing, on any route: checked here once rather
+    // than trusted to every handler.
+    if unsafe_method && !user.may_write() && !CHANGES_NOTHING.contains(&pattern) {
+        return Err(AppError::Forbidden);
+    }
     let expected_csrf = user.csrf_token().map(str::to_owned);
     parts.extensions.insert(user);
     let mut request = Request::from_parts(parts, body);

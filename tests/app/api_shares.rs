@@ -423,6 +423,43 @@ both_databases!(a_read_only_token_cannot_write, |app| async move {
     app.finish().await
 });
 
+both_databases!(
+    a_read_only_token_changes_nothing_anywhere_but_may_verify,
+    |app| async move {
+        app.seed_roster(UNITS_CSV, ROSTER_CSV).await;
+        app.grant("DB001", "admin", None).await;
+        let read_only = app.token_with("DB001", true).await;
+        let read_write = app.token_with("DB001", false).await;
+        // Admin pages and API writes: refused by the guard for the read-only token, whatever
+        // the handler does; the read-write token reaches the handler (which wants a form).
+        for path in [
+            "/admin/units",
+            "/admin/roles",
+            "/admin/people",
+            "/api/v1/shares",
+        ] {
+            let (status, _, _) = app
+                .request(Method::POST, path, Some(&read_only), None, &[])
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "read-only POST {path}");
+            let (status, _, _) = app
+                .request(Method::POST, path, Some(&read_write), None, &[])
+                .await;
+            assert_ne!(status, StatusCode::FORBIDDEN, "read-write POST {path}");
+        }
+        let (status, body) = app
+            .post(
+                "/api/v1/verify",
+                &read_only,
+                json!({"url": "https://dienbien.gov.vn/a"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "verifying changes nothing: {body}");
+        assert_eq!(app.count("units").await, 5);
+        app.finish().await
+    }
+);
+
 #[tokio::test]
 async fn writes_beyond_the_rate_limit_get_429_with_retry_after() {
     let app = TestApp::spawn_with(crate::helpers::Backend::Sqlite, |s| {
