@@ -367,3 +367,53 @@ macro_rules! both_databases {
         }
     };
 }
+
+/// A browser session made directly in the database (as sign-in would), for page tests.
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// A browser session for a staff code, as sign-in would make it.
+pub async fn session_for(app: &TestApp, staff_code: &str) -> Session {
+    let person = lantoa::db::people::by_staff_code(&app.db, staff_code)
+        .await
+        .expect("db")
+        .expect("person");
+    let secret = lantoa::db::tokens::generate().expect("random");
+    let csrf = lantoa::auth::csrf::token_for(&secret);
+    lantoa::db::sessions::create(
+        &app.db,
+        person.id,
+        &secret,
+        &csrf,
+        chrono::Utc::now() + chrono::Duration::days(1),
+        Some("test".into()),
+    )
+    .await
+    .expect("session");
+    Session {
+        cookie: format!("lantoa_sid={secret}"),
+        csrf,
+    }
+}
+
+/// The redirect target of a response, or "".
+pub fn location(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(axum::http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The value of a form field in a page (`name="…" … value="…"` on one tag).
+pub fn field_value(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\""))?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag_end = at + html[at..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let v = tag.find("value=\"")? + 7;
+    let end = tag[v..].find('"')? + v;
+    Some(tag[v..end].to_owned())
+}

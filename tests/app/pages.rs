@@ -11,36 +11,9 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use crate::both_databases;
-use crate::helpers::{Backend, ROSTER_CSV, TestApp, UNITS_CSV};
-
-/// A browser session made directly in the database (as sign-in would).
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
-async fn session_for(app: &TestApp, staff_code: &str) -> Session {
-    let person = lantoa::db::people::by_staff_code(&app.db, staff_code)
-        .await
-        .expect("db")
-        .expect("person");
-    let secret = lantoa::db::tokens::generate().expect("random");
-    let csrf = lantoa::auth::csrf::token_for(&secret);
-    lantoa::db::sessions::create(
-        &app.db,
-        person.id,
-        &secret,
-        &csrf,
-        chrono::Utc::now() + chrono::Duration::days(1),
-        Some("test".into()),
-    )
-    .await
-    .expect("session");
-    Session {
-        cookie: format!("lantoa_sid={secret}"),
-        csrf,
-    }
-}
+use crate::helpers::{
+    Backend, ROSTER_CSV, Session, TestApp, UNITS_CSV, field_value, location, session_for,
+};
 
 /// A response's status, headers and raw body.
 async fn raw(app: &TestApp, request: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
@@ -87,25 +60,6 @@ async fn post_form(
         .expect("request");
     let (status, headers, body) = raw(app, request).await;
     (status, headers, String::from_utf8_lossy(&body).into_owned())
-}
-
-fn location(headers: &HeaderMap) -> String {
-    headers
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// The value of a form field in a page (`name="…" … value="…"` on one tag).
-fn field_value(html: &str, name: &str) -> Option<String> {
-    let at = html.find(&format!("name=\"{name}\""))?;
-    let tag_start = html[..at].rfind('<')?;
-    let tag_end = at + html[at..].find('>')?;
-    let tag = &html[tag_start..tag_end];
-    let v = tag.find("value=\"")? + 7;
-    let end = tag[v..].find('"')? + v;
-    Some(tag[v..end].to_owned())
 }
 
 fn today_vi(app: &TestApp) -> String {
