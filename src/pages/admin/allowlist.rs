@@ -10,8 +10,7 @@ use axum::handler::Handler as _;
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::forms::{Upload, read_upload, upload_limit};
-use super::share_import::load_draft;
+use super::forms::{Upload, load_text_draft, read_upload, upload_limit};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
@@ -671,7 +670,7 @@ pub async fn import_confirm(
 ) -> PageResult<Response> {
     user.require_write()?;
     let outcome = async {
-        let (file_name, text) = load_draft(&state, &user, DRAFT_KIND, &form.token).await?;
+        let (file_name, text) = load_text_draft(&state, &user, DRAFT_KIND, &form.token).await?;
         crate::service::allowlist::import(
             &state.db,
             &user.actor(),

@@ -11,7 +11,7 @@ use axum::handler::Handler as _;
 use axum::http::Method;
 use axum::response::Response;
 
-use super::forms::{Upload, read_upload, upload_limit};
+use super::forms::{Upload, load_text_draft, read_upload, upload_limit};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
@@ -38,26 +38,6 @@ pub fn routes(routes: Routes) -> Routes {
 
 /// Draft kind of a shares upload.
 const DRAFT_KIND: &str = "shares";
-
-/// The draft behind a confirmation form, or a request to upload again.
-pub(crate) async fn load_draft(
-    state: &AppState,
-    user: &CurrentUser,
-    kind: &str,
-    token: &str,
-) -> Result<(String, String), AppError> {
-    let expired = || {
-        AppError::invalid(
-            "draft_expired",
-            "Tệp đã xem trước không còn (quá một giờ hoặc đã nhập). Hãy tải tệp lên và xem trước lại.",
-        )
-    };
-    let draft = db::import_drafts::load(&state.db, token, kind, user.person.id)
-        .await?
-        .ok_or_else(expired)?;
-    let text = String::from_utf8(draft.content).map_err(|_| expired())?;
-    Ok((draft.file_name, text))
-}
 
 /// One row as shown.
 struct RowView {
@@ -218,7 +198,7 @@ pub async fn confirm(
     user.require_write()?;
     let mut view = page(lang, &user);
     let outcome = async {
-        let (file_name, text) = load_draft(&state, &user, DRAFT_KIND, &form.token).await?;
+        let (file_name, text) = load_text_draft(&state, &user, DRAFT_KIND, &form.token).await?;
         let allowlist = state.allowlist();
         let plan = import(
             &state.db,
