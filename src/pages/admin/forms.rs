@@ -329,7 +329,8 @@ fn draft_expired() -> AppError {
 }
 
 /// An import previewed row by row before it is applied (units, roster): what differs between
-/// sections. The handlers [`import_preview`] and [`import_confirm`] do the rest.
+/// sections. The handlers [`import_form`], [`import_preview`] and [`import_confirm`] do the
+/// rest.
 pub trait PreviewedImport {
     /// A row of the plan.
     type Row;
@@ -401,6 +402,11 @@ async fn import_preview_page<I: PreviewedImport>(
         },
         error,
     ))
+}
+
+/// The upload form.
+pub async fn import_form<I: PreviewedImport>(lang: Lang, user: CurrentUser) -> Response {
+    I::upload_page(lang, &user, None)
 }
 
 /// Keeps the upload as a draft and shows what it would do.

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::forms::{
-    PreviewedImport, UnitOption, import_confirm, import_preview, is_for_the_form, unit_options,
-    upload_limit, with_status,
+    PreviewedImport, UnitOption, import_confirm, import_form, import_preview, is_for_the_form,
+    unit_options, upload_limit, with_status,
 };
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -35,7 +35,12 @@ pub fn routes(routes: Routes) -> Routes {
         .add(M::GET, "/admin/people", NEED, index)
         .add(M::POST, "/admin/people", NEED, create)
         .add(M::GET, "/admin/people/new", NEED, new_form)
-        .add(M::GET, "/admin/people/import", NEED, import_form)
+        .add(
+            M::GET,
+            "/admin/people/import",
+            NEED,
+            import_form::<RosterImport>,
+        )
         .add(
             M::POST,
             "/admin/people/import",
@@ -432,23 +437,6 @@ struct ImportPage<'a> {
     error: Option<String>,
 }
 
-fn import_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response {
-    with_status(
-        render(&ImportPage {
-            lang,
-            csrf: user.csrf_token().unwrap_or_default(),
-            upload_action: "/admin/people/import",
-            error: error.map(AppError::message),
-        }),
-        error,
-    )
-}
-
-/// The upload form.
-pub async fn import_form(lang: Lang, user: CurrentUser) -> Response {
-    import_page(lang, &user, None)
-}
-
 /// The roster import: preview, then confirm.
 pub struct RosterImport;
 
@@ -465,7 +453,15 @@ impl PreviewedImport for RosterImport {
     }
 
     fn upload_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response {
-        import_page(lang, user, error)
+        with_status(
+            render(&ImportPage {
+                lang,
+                csrf: user.csrf_token().unwrap_or_default(),
+                upload_action: Self::UPLOAD_ACTION,
+                error: error.map(AppError::message),
+            }),
+            error,
+        )
     }
 
     async fn plan(state: &AppState, bytes: &[u8]) -> Result<Plan<PersonRow>, AppError> {

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::forms::{
-    PreviewedImport, UnitOption, import_confirm, import_preview, is_for_the_form, unit_options,
-    upload_limit, with_status,
+    PreviewedImport, UnitOption, import_confirm, import_form, import_preview, is_for_the_form,
+    unit_options, upload_limit, with_status,
 };
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -33,7 +33,12 @@ pub fn routes(routes: Routes) -> Routes {
     routes
         .add(M::GET, "/admin/units", NEED, index)
         .add(M::POST, "/admin/units", NEED, create)
-        .add(M::GET, "/admin/units/import", NEED, import_form)
+        .add(
+            M::GET,
+            "/admin/units/import",
+            NEED,
+            import_form::<UnitsImport>,
+        )
         .add(
             M::POST,
             "/admin/units/import",
@@ -359,23 +364,6 @@ struct ImportPage<'a> {
     error: Option<String>,
 }
 
-fn import_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response {
-    with_status(
-        render(&ImportPage {
-            lang,
-            csrf: user.csrf_token().unwrap_or_default(),
-            upload_action: "/admin/units/import",
-            error: error.map(AppError::message),
-        }),
-        error,
-    )
-}
-
-/// The upload form.
-pub async fn import_form(lang: Lang, user: CurrentUser) -> Response {
-    import_page(lang, &user, None)
-}
-
 /// The unit import: preview, then confirm.
 pub struct UnitsImport;
 
@@ -392,7 +380,15 @@ impl PreviewedImport for UnitsImport {
     }
 
     fn upload_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response {
-        import_page(lang, user, error)
+        with_status(
+            render(&ImportPage {
+                lang,
+                csrf: user.csrf_token().unwrap_or_default(),
+                upload_action: Self::UPLOAD_ACTION,
+                error: error.map(AppError::message),
+            }),
+            error,
+        )
     }
 
     async fn plan(state: &AppState, bytes: &[u8]) -> Result<Plan<UnitRow>, AppError> {
