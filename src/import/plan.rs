@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::RowError;
 use super::roster::PersonRow;
+use super::table::{Column, Table, from_upload};
 use super::units::{UnitRow, depth};
 use crate::domain::roster::{EmploymentType, UnitKind};
 use crate::domain::time::format_vi;
@@ -147,6 +148,29 @@ impl<R> Plan<R> {
 
 /// What a row said, by line, for rows that could not be read: (code, name) as written.
 pub type Hints = HashMap<u64, (String, String)>;
+
+/// Plans an uploaded file (CSV or XLSX): its rows as `read_table` reads them, planned by `plan`
+/// with the code and name cells of every row (`columns` order) to show beside a refusal; a file
+/// that cannot be read is one refused row.
+pub fn plan_upload<R>(
+    bytes: &[u8],
+    columns: &[Column],
+    read_table: impl FnOnce(&Table) -> Result<Vec<Result<R, RowError>>, RowError>,
+    plan: impl FnOnce(Vec<Result<R, RowError>>, &Hints) -> Plan<R>,
+) -> Plan<R> {
+    let table = match from_upload(bytes) {
+        Ok(table) => table,
+        Err(error) => return Plan::unreadable(error),
+    };
+    let hints = table
+        .select(columns)
+        .map(|rows| hints(&rows))
+        .unwrap_or_default();
+    match read_table(&table) {
+        Ok(rows) => plan(rows, &hints),
+        Err(error) => Plan::unreadable(error),
+    }
+}
 
 /// The code and name cells of every row, to show beside a refusal.
 pub fn hints(rows: &[(u64, Vec<String>)]) -> Hints {
