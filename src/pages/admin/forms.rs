@@ -274,6 +274,11 @@ pub fn with_status(mut response: Response, err: Option<&AppError>) -> Response {
     response
 }
 
+/// Renders a page that shows `err`, with the error's status.
+pub fn render_with_error(page: &impl Template, err: &AppError) -> Response {
+    with_status(render(page), Some(err))
+}
+
 /// Renders the preview page.
 pub fn render_preview(page: &PreviewPage<'_>, err: Option<&AppError>) -> Response {
     with_status(render(page), err)
@@ -294,6 +299,18 @@ pub struct ConfirmForm {
     pub(crate) token: String,
     #[serde(default)]
     pub(crate) digest: String,
+}
+
+/// Keeps an upload of `kind` for its uploader until it is confirmed; returns the token for the
+/// confirmation form.
+pub(crate) async fn save_draft(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: &str,
+    file_name: &str,
+    content: &[u8],
+) -> Result<String, AppError> {
+    Ok(db::import_drafts::save(&state.db, kind, user.person.id, file_name, content).await?)
 }
 
 /// The upload behind a confirmation, or a request to upload again.
@@ -421,10 +438,10 @@ pub async fn import_preview<I: PreviewedImport>(
         Err(err) if is_for_the_form(&err) => return Ok(I::upload_page(lang, &user, Some(&err))),
         Err(err) => return Err(err.into()),
     };
-    let token = db::import_drafts::save(
-        &state.db,
+    let token = save_draft(
+        &state,
+        &user,
         I::DRAFT_KIND,
-        user.person.id,
         &upload.file_name,
         &upload.bytes,
     )

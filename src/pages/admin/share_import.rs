@@ -11,7 +11,9 @@ use axum::handler::Handler as _;
 use axum::http::Method;
 use axum::response::Response;
 
-use super::forms::{Upload, load_text_draft, read_upload, upload_limit};
+use super::forms::{
+    Upload, load_text_draft, read_upload, render_with_error, save_draft, upload_limit,
+};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
@@ -111,14 +113,6 @@ fn page(lang: Lang, user: &CurrentUser) -> ImportPage {
     }
 }
 
-fn with_status(page: &ImportPage, err: Option<&AppError>) -> Response {
-    let mut response = render(page);
-    if let Some(err) = err {
-        *response.status_mut() = err.status();
-    }
-    response
-}
-
 /// The upload form.
 pub async fn show(lang: Lang, user: CurrentUser) -> Response {
     render(&page(lang, &user))
@@ -137,7 +131,7 @@ pub async fn preview(
         Ok(upload) => upload,
         Err(err @ (AppError::Invalid { .. } | AppError::BadRequest { .. })) => {
             view.error = Some(err.message());
-            return Ok(with_status(&view, Some(&err)));
+            return Ok(render_with_error(&view, &err));
         }
         Err(err) => return Err(err.into()),
     };
@@ -157,10 +151,10 @@ pub async fn preview(
         },
     )
     .await?;
-    let token = db::import_drafts::save(
-        &state.db,
+    let token = save_draft(
+        &state,
+        &user,
         DRAFT_KIND,
-        user.person.id,
         &upload.file_name,
         upload.text.as_bytes(),
     )
@@ -232,7 +226,7 @@ pub async fn confirm(
         }
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             view.error = Some(err.message());
-            Ok(with_status(&view, Some(&err)))
+            Ok(render_with_error(&view, &err))
         }
         Err(err) => Err(err.into()),
     }
