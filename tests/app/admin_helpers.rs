@@ -3,8 +3,6 @@
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 use crate::helpers::{ROSTER_CSV, TestApp, UNITS_CSV};
 pub use crate::helpers::{Session, field_value, location, session_for};
@@ -21,25 +19,8 @@ pub async fn seed(app: &TestApp) {
 
 /// Status, headers and body text of a request.
 async fn send(app: &TestApp, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
-    let response = app
-        .router
-        .clone()
-        .oneshot(request)
-        .await
-        .expect("router answers");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        headers,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
+    let (status, headers, body) = app.send_raw(request).await;
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
 /// A GET with the session.

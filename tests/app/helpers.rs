@@ -200,8 +200,11 @@ impl TestApp {
         self.send(request).await
     }
 
-    /// Sends a raw request.
-    pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value, axum::http::HeaderMap) {
+    /// Sends a raw request; the answer's status, headers and body bytes.
+    pub async fn send_raw(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
         let response = self
             .router
             .clone()
@@ -215,7 +218,14 @@ impl TestApp {
             .collect()
             .await
             .expect("body")
-            .to_bytes();
+            .to_bytes()
+            .to_vec();
+        (status, headers, bytes)
+    }
+
+    /// Sends a raw request; a body that is not JSON comes back as a JSON string.
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value, axum::http::HeaderMap) {
+        let (status, headers, bytes) = self.send_raw(request).await;
         let json = if bytes.is_empty() {
             Value::Null
         } else {
