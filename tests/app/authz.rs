@@ -168,7 +168,7 @@ fn matrix() -> Vec<Case> {
         case(M::GET, "/admin/allowlist.csv", "/admin/allowlist.csv", "/admin/allowlist.csv", None, [303, 403, 403, 403, 403, 200, 200]),
         case(M::GET, "/admin/allowlist/new", "/admin/allowlist/new", "/admin/allowlist/new", None, [303, 403, 403, 403, 403, 200, 200]),
         case(M::POST, "/admin/allowlist/new", "/admin/allowlist/new", "/admin/allowlist/new", None, [303, 403, 403, 403, 403, 422, 422]),
-        case(M::POST, "/admin/allowlist/import", "/admin/allowlist/import", "/admin/allowlist/import", None, [303, 403, 403, 403, 403, 400, 400]),
+        case(M::POST, "/admin/allowlist/import", "/admin/allowlist/import", "/admin/allowlist/import", None, [303, 403, 403, 403, 403, 415, 415]),
         case(M::POST, "/admin/allowlist/import/confirm", "/admin/allowlist/import/confirm", "/admin/allowlist/import/confirm", None, [303, 403, 403, 403, 403, 422, 422]),
         case(M::GET, "/admin/allowlist/{id}", "/admin/allowlist/1", "/admin/allowlist/1", None, [303, 403, 403, 403, 403, 200, 200]),
         case(M::POST, "/admin/allowlist/{id}", "/admin/allowlist/999999", "/admin/allowlist/999999", None, [303, 403, 403, 403, 403, 404, 404]),
@@ -182,7 +182,7 @@ fn matrix() -> Vec<Case> {
         case(M::GET, "/admin/retention/purge", "/admin/retention/purge", "/admin/retention/purge", None, [303, 403, 403, 403, 403, 403, 200]),
         case(M::POST, "/admin/retention/purge", "/admin/retention/purge", "/admin/retention/purge", None, [303, 403, 403, 403, 403, 403, 422]),
         case(M::GET, "/admin/shares/import", "/admin/shares/import", "/admin/shares/import", None, [303, 403, 403, 403, 403, 403, 200]),
-        case(M::POST, "/admin/shares/import", "/admin/shares/import", "/admin/shares/import", None, [303, 403, 403, 403, 403, 403, 400]),
+        case(M::POST, "/admin/shares/import", "/admin/shares/import", "/admin/shares/import", None, [303, 403, 403, 403, 403, 403, 415]),
         case(M::POST, "/admin/shares/import/confirm", "/admin/shares/import/confirm", "/admin/shares/import/confirm", None, [303, 403, 403, 403, 403, 403, 422]),
         // Units and roster (Home Affairs and admins); bodiless form posts are 422, a bodiless
         // upload 415; retiring a unit with people is 409; reactivating an active unit is a no-op.
