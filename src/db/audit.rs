@@ -60,6 +60,28 @@ pub async fn record(
     Ok(())
 }
 
+/// Appends an event done to one thing: `action` on the `target_type` `target_id`, with details.
+pub async fn record_on(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: &str,
+    target_type: &str,
+    target_id: impl Into<String>,
+    detail: Value,
+) -> Result<(), DbErr> {
+    record(
+        db,
+        actor,
+        Event {
+            action,
+            target_type: Some(target_type),
+            target_id: Some(target_id.into()),
+            detail: Some(detail),
+        },
+    )
+    .await
+}
+
 /// Which audit events to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {

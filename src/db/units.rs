@@ -1,6 +1,6 @@
 //! Units: the tree of bodies, with a materialised path (`/1/5/12/`) for subtree queries.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::unit;
@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use crate::import::RowError;
-use crate::import::units::UnitRow;
+use crate::import::units::{UnitRow, depth};
 
 /// Finds a unit by its code.
 pub async fn by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<unit::Model>, DbErr> {
@@ -154,21 +154,6 @@ pub async fn import(
     }
     refresh_paths(db).await?;
     Ok(Ok(counts))
-}
-
-/// Steps from a code up to its root, or None on a cycle.
-fn depth(parent_of: &HashMap<String, Option<String>>, code: &str) -> Option<usize> {
-    let mut seen = HashSet::new();
-    let mut current = code.to_owned();
-    let mut steps = 0;
-    while let Some(Some(parent)) = parent_of.get(&current) {
-        if !seen.insert(current.clone()) {
-            return None;
-        }
-        current = parent.clone();
-        steps += 1;
-    }
-    Some(steps)
 }
 
 /// Recomputes every unit's materialised path from the parent links, writing only changes.

@@ -133,6 +133,16 @@ pub(crate) fn csv_rows(text: &str) -> (Vec<(u64, Vec<String>)>, Vec<RowError>) {
     (rows, errors)
 }
 
+/// Every row, or every refusal when any row is refused.
+pub(crate) fn all_or_errors<R>(rows: Vec<Result<R, RowError>>) -> Result<Vec<R>, Vec<RowError>> {
+    let (rows, errors): (Vec<_>, Vec<_>) = rows.into_iter().partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(rows.into_iter().filter_map(Result::ok).collect())
+    } else {
+        Err(errors.into_iter().filter_map(Result::err).collect())
+    }
+}
+
 /// Empty cells mean "not given".
 pub(crate) fn optional(cell: &str) -> Option<String> {
     let cell = cell.trim();

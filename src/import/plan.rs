@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 
 use super::RowError;
 use super::roster::PersonRow;
-use super::units::UnitRow;
+use super::table::{Column, Table, from_upload};
+use super::units::{UnitRow, depth};
 use crate::domain::roster::{EmploymentType, UnitKind};
 use crate::domain::time::format_vi;
 
@@ -91,6 +92,34 @@ impl<R> Plan<R> {
         }
     }
 
+    /// Plans rows in file order: a row that could not be read is refused with what it said
+    /// (`hints`), every other row is planned by `plan_row`; the rows it does not refuse are the
+    /// good ones.
+    fn of_rows(
+        rows: Vec<Result<R, RowError>>,
+        hints: &Hints,
+        mut plan_row: impl FnMut(&R) -> PlannedRow,
+    ) -> Self {
+        let mut plan = Self {
+            rows: Vec::new(),
+            good: Vec::new(),
+        };
+        for row in rows {
+            match row {
+                Err(error) => plan.rows.push(refused_with(error, hints)),
+                Ok(row) => {
+                    let planned = plan_row(&row);
+                    let good = !matches!(planned.outcome, Outcome::Refused { .. });
+                    plan.rows.push(planned);
+                    if good {
+                        plan.good.push(row);
+                    }
+                }
+            }
+        }
+        plan
+    }
+
     /// Counts by outcome.
     pub fn counts(&self) -> PlanCounts {
         let mut counts = PlanCounts::default();
@@ -119,6 +148,29 @@ impl<R> Plan<R> {
 
 /// What a row said, by line, for rows that could not be read: (code, name) as written.
 pub type Hints = HashMap<u64, (String, String)>;
+
+/// Plans an uploaded file (CSV or XLSX): its rows as `read_table` reads them, planned by `plan`
+/// with the code and name cells of every row (`columns` order) to show beside a refusal; a file
+/// that cannot be read is one refused row.
+pub fn plan_upload<R>(
+    bytes: &[u8],
+    columns: &[Column],
+    read_table: impl FnOnce(&Table) -> Result<Vec<Result<R, RowError>>, RowError>,
+    plan: impl FnOnce(Vec<Result<R, RowError>>, &Hints) -> Plan<R>,
+) -> Plan<R> {
+    let table = match from_upload(bytes) {
+        Ok(table) => table,
+        Err(error) => return Plan::unreadable(error),
+    };
+    let hints = table
+        .select(columns)
+        .map(|rows| hints(&rows))
+        .unwrap_or_default();
+    match read_table(&table) {
+        Ok(rows) => plan(rows, &hints),
+        Err(error) => Plan::unreadable(error),
+    }
+}
 
 /// The code and name cells of every row, to show beside a refusal.
 pub fn hints(rows: &[(u64, Vec<String>)]) -> Hints {
@@ -159,6 +211,31 @@ fn refused(error: RowError) -> PlannedRow {
     }
 }
 
+/// The fields in which a stored unit or person differs from a row.
+#[derive(Default)]
+struct Changes(Vec<Change>);
+
+impl Changes {
+    fn compare(&mut self, field: &'static str, before: String, after: String) {
+        if before != after {
+            self.0.push(Change {
+                field,
+                before,
+                after,
+            });
+        }
+    }
+
+    /// Unchanged, or an update of the fields that differ.
+    fn outcome(self) -> Outcome {
+        if self.0.is_empty() {
+            Outcome::Unchanged
+        } else {
+            Outcome::Update { changes: self.0 }
+        }
+    }
+}
+
 fn date_text(date: Option<NaiveDate>) -> String {
     date.map(format_vi).unwrap_or_default()
 }
@@ -191,18 +268,7 @@ pub fn plan_roster(
     let units_by_code: HashMap<&str, &unit::Model> =
         units.iter().map(|u| (u.code.as_str(), u)).collect();
     let unit_code_of: HashMap<i64, &str> = units.iter().map(|u| (u.id, u.code.as_str())).collect();
-    let mut plan = Plan {
-        rows: Vec::new(),
-        good: Vec::new(),
-    };
-    for row in rows {
-        let row = match row {
-            Ok(row) => row,
-            Err(error) => {
-                plan.rows.push(refused_with(error, hints));
-                continue;
-            }
-        };
+    Plan::of_rows(rows, hints, |row| {
         let summary = format!(
             "{} · {} · {}",
             row.full_name,
@@ -224,76 +290,55 @@ pub fn plan_roster(
             }
             Some(unit) => match existing {
                 None => Outcome::Create,
-                Some(person) => {
-                    let changes = person_changes(person, &row, unit, &unit_code_of, today);
-                    if changes.is_empty() {
-                        Outcome::Unchanged
-                    } else {
-                        Outcome::Update { changes }
-                    }
-                }
+                Some(person) => person_update(person, row, unit, &unit_code_of, today),
             },
         };
-        let good = !matches!(outcome, Outcome::Refused { .. });
-        plan.rows.push(PlannedRow {
+        PlannedRow {
             line: row.line,
             key: row.staff_code.to_string(),
             summary,
             outcome,
-        });
-        if good {
-            plan.good.push(row);
         }
-    }
-    plan
+    })
 }
 
-fn person_changes(
+fn person_update(
     person: &person::Model,
     row: &PersonRow,
     unit: &unit::Model,
     unit_code_of: &HashMap<i64, &str>,
     today: NaiveDate,
-) -> Vec<Change> {
-    let mut changes = Vec::new();
-    let mut compare = |field: &'static str, before: String, after: String| {
-        if before != after {
-            changes.push(Change {
-                field,
-                before,
-                after,
-            });
-        }
-    };
-    compare("Họ và tên", person.full_name.clone(), row.full_name.clone());
-    compare(
+) -> Outcome {
+    let mut changes = Changes::default();
+    changes.compare("Họ và tên", person.full_name.clone(), row.full_name.clone());
+    changes.compare(
         "Thư điện tử",
         person.email.clone().unwrap_or_default(),
         row.email.clone().unwrap_or_default(),
     );
-    compare(
+    changes.compare(
         "Đơn vị",
         unit_code_of
             .get(&person.unit_id)
             .map_or_else(String::new, |c| (*c).to_owned()),
         unit.code.clone(),
     );
-    compare(
+    changes.compare(
         "Chức vụ",
         person.position.clone().unwrap_or_default(),
         row.position.clone().unwrap_or_default(),
     );
-    compare(
+    changes.compare(
         "Loại cán bộ",
         employment_label(&person.employment_type),
         row.employment_type.label_vi().to_owned(),
     );
-    compare(
+    changes.compare(
         "Ngày bắt đầu",
         date_text(person.joined_on),
         date_text(row.joined_on),
     );
-    compare(
+    changes.compare(
         "Ngày nghỉ",
         date_text(person.left_on),
         date_text(row.left_on),
@@ -306,12 +351,12 @@ fn person_changes(
         }
         .to_owned()
     };
-    compare(
+    changes.compare(
         "Trạng thái",
         state(person.active),
         state(is_active_on(row.left_on, today)),
     );
-    changes
+    changes.outcome()
 }
 
 /// Plans a unit import against the stored units.
@@ -342,18 +387,7 @@ pub fn plan_units(
     for row in rows.iter().filter_map(|r| r.as_ref().ok()) {
         parent_of.insert(row.code.clone(), row.parent_code.clone());
     }
-    let mut plan = Plan {
-        rows: Vec::new(),
-        good: Vec::new(),
-    };
-    for row in rows {
-        let row = match row {
-            Ok(row) => row,
-            Err(error) => {
-                plan.rows.push(refused_with(error, hints));
-                continue;
-            }
-        };
+    Plan::of_rows(rows, hints, |row| {
         let summary = format!("{} · {}", row.name, row.kind.label_vi());
         let existing = by_code.get(row.code.as_str()).copied();
         let parent = row.parent_code.as_deref();
@@ -376,48 +410,27 @@ pub fn plan_units(
         } else {
             match existing {
                 None => Outcome::Create,
-                Some(unit) => {
-                    let changes = unit_changes(unit, &row, &code_of);
-                    if changes.is_empty() {
-                        Outcome::Unchanged
-                    } else {
-                        Outcome::Update { changes }
-                    }
-                }
+                Some(unit) => unit_update(unit, row, &code_of),
             }
         };
-        let good = !matches!(outcome, Outcome::Refused { .. });
-        plan.rows.push(PlannedRow {
+        PlannedRow {
             line: row.line,
             key: row.code.clone(),
             summary,
             outcome,
-        });
-        if good {
-            plan.good.push(row);
         }
-    }
-    plan
+    })
 }
 
-fn unit_changes(unit: &unit::Model, row: &UnitRow, code_of: &HashMap<i64, &str>) -> Vec<Change> {
-    let mut changes = Vec::new();
-    let mut compare = |field: &'static str, before: String, after: String| {
-        if before != after {
-            changes.push(Change {
-                field,
-                before,
-                after,
-            });
-        }
-    };
-    compare("Tên đơn vị", unit.name.clone(), row.name.clone());
-    compare(
+fn unit_update(unit: &unit::Model, row: &UnitRow, code_of: &HashMap<i64, &str>) -> Outcome {
+    let mut changes = Changes::default();
+    changes.compare("Tên đơn vị", unit.name.clone(), row.name.clone());
+    changes.compare(
         "Loại",
         kind_label(&unit.kind),
         row.kind.label_vi().to_owned(),
     );
-    compare(
+    changes.compare(
         "Đơn vị cấp trên",
         unit.parent_id
             .and_then(|p| code_of.get(&p))
@@ -425,28 +438,13 @@ fn unit_changes(unit: &unit::Model, row: &UnitRow, code_of: &HashMap<i64, &str>)
         row.parent_code.clone().unwrap_or_default(),
     );
     if !unit.active {
-        compare(
+        changes.compare(
             "Trạng thái",
             "ngừng hoạt động".to_owned(),
             "hoạt động".to_owned(),
         );
     }
-    changes
-}
-
-/// Steps from a code up to its root, or None on a cycle.
-fn depth(parent_of: &HashMap<String, Option<String>>, code: &str) -> Option<usize> {
-    let mut seen = HashSet::new();
-    let mut current = code.to_owned();
-    let mut steps = 0;
-    while let Some(Some(parent)) = parent_of.get(&current) {
-        if !seen.insert(current.clone()) {
-            return None;
-        }
-        current = parent.clone();
-        steps += 1;
-    }
-    Some(steps)
+    changes.outcome()
 }
 
 #[cfg(test)]

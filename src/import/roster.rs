@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::table::{Column, Table};
-use super::{RowError, optional, read_records};
+use super::{RowError, all_or_errors, optional, read_records};
 use crate::domain::roster::{EmploymentType, StaffCode, parse_unit_code, truncate_for_message};
 use crate::domain::time::parse_date;
 
@@ -123,15 +123,7 @@ pub const COLUMNS: &[Column] = &[
 
 /// Parses the whole file, reporting every bad row.
 pub fn parse(text: &str) -> Result<Vec<PersonRow>, Vec<RowError>> {
-    let records = read_records(text, HEADER)?;
-    let (rows, errors): (Vec<_>, Vec<_>) = parse_rows(records.rows)
-        .into_iter()
-        .partition(Result::is_ok);
-    if errors.is_empty() {
-        Ok(rows.into_iter().filter_map(Result::ok).collect())
-    } else {
-        Err(errors.into_iter().filter_map(Result::err).collect())
-    }
+    all_or_errors(parse_rows(read_records(text, HEADER)?.rows))
 }
 
 /// Reads an uploaded table (CSV or XLSX, columns by name): every row, good or refused, or why

@@ -1,7 +1,9 @@
 //! `import-units` CSV: `code,name,kind,parent_code`.
 
+use std::collections::{HashMap, HashSet};
+
 use super::table::{Column, Table};
-use super::{RowError, optional, read_records};
+use super::{RowError, all_or_errors, optional, read_records};
 use crate::domain::roster::{UnitKind, parse_unit_code};
 
 /// The header the file must start with.
@@ -48,15 +50,7 @@ pub const COLUMNS: &[Column] = &[
 
 /// Parses the whole file, reporting every bad row.
 pub fn parse(text: &str) -> Result<Vec<UnitRow>, Vec<RowError>> {
-    let records = read_records(text, HEADER)?;
-    let (rows, errors): (Vec<_>, Vec<_>) = parse_rows(records.rows)
-        .into_iter()
-        .partition(Result::is_ok);
-    if errors.is_empty() {
-        Ok(rows.into_iter().filter_map(Result::ok).collect())
-    } else {
-        Err(errors.into_iter().filter_map(Result::err).collect())
-    }
+    all_or_errors(parse_rows(read_records(text, HEADER)?.rows))
 }
 
 /// Reads an uploaded table (CSV or XLSX, columns by name): every row, good or refused, or why
@@ -68,7 +62,7 @@ pub fn read_table(table: &Table) -> Result<Vec<Result<UnitRow, RowError>>, RowEr
 /// Parses rows whose cells are in `HEADER` order, each on its own; a code seen on an earlier
 /// row refuses the later one.
 pub fn parse_rows(records: Vec<(u64, Vec<String>)>) -> Vec<Result<UnitRow, RowError>> {
-    let mut seen = std::collections::HashMap::new();
+    let mut seen = HashMap::new();
     let mut out = Vec::new();
     for (line, cells) in records {
         let cell = |at: usize| cells.get(at).map_or("", String::as_str);
@@ -109,6 +103,22 @@ pub fn parse_rows(records: Vec<(u64, Vec<String>)>) -> Vec<Result<UnitRow, RowEr
         });
     }
     out
+}
+
+/// Steps from a unit code up to its root through `parent_of` (code → parent code), or None on
+/// a cycle.
+pub fn depth(parent_of: &HashMap<String, Option<String>>, code: &str) -> Option<usize> {
+    let mut seen = HashSet::new();
+    let mut current = code.to_owned();
+    let mut steps = 0;
+    while let Some(Some(parent)) = parent_of.get(&current) {
+        if !seen.insert(current.clone()) {
+            return None;
+        }
+        current = parent.clone();
+        steps += 1;
+    }
+    Some(steps)
 }
 
 /// Checks a unit's name: 1–200 characters, no control characters; spaces collapsed.

@@ -144,27 +144,6 @@ async fn insert(
     .await?)
 }
 
-async fn audit(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    action: &'static str,
-    id: i64,
-    detail: Value,
-) -> AppResult<()> {
-    db::audit::record(
-        db,
-        actor,
-        Event {
-            action,
-            target_type: Some("allowlist_rule"),
-            target_id: Some(id.to_string()),
-            detail: Some(detail),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 /// Adds a rule; returns its id.
 pub async fn create(
     db: &DatabaseConnection,
@@ -177,11 +156,12 @@ pub async fn create(
     let txn = db.begin().await?;
     refuse_duplicate(&txn, &rule, None).await?;
     let row = insert(&txn, &rule, actor, true).await?;
-    audit(
+    db::audit::record_on(
         &txn,
         actor,
         "allowlist.create",
-        row.id,
+        "allowlist_rule",
+        row.id.to_string(),
         json!({
             "after": snapshot(&row),
             "restricted_suffix_confirmed": needs_restricted_suffix_confirmation(&rule),
@@ -238,19 +218,21 @@ pub async fn update(
         old.updated_by = Set(Some(actor.label.clone()));
         let old = old.update(&txn).await?;
         let new = insert(&txn, &rule, actor, before.active).await?;
-        audit(
+        db::audit::record_on(
             &txn,
             actor,
             "allowlist.disable",
-            id,
+            "allowlist_rule",
+            id.to_string(),
             json!({"before": snapshot(&before), "after": snapshot(&old), "replaced_by": new.id}),
         )
         .await?;
-        audit(
+        db::audit::record_on(
             &txn,
             actor,
             "allowlist.create",
-            new.id,
+            "allowlist_rule",
+            new.id.to_string(),
             json!({
                 "after": snapshot(&new),
                 "replaces": id,
@@ -271,11 +253,12 @@ pub async fn update(
         row.updated_at = Set(Utc::now());
         row.updated_by = Set(Some(actor.label.clone()));
         let after = row.update(&txn).await?;
-        audit(
+        db::audit::record_on(
             &txn,
             actor,
             "allowlist.update",
-            id,
+            "allowlist_rule",
+            id.to_string(),
             json!({
                 "before": snapshot(&before),
                 "after": snapshot(&after),
@@ -314,7 +297,7 @@ pub async fn set_active(
     row.updated_at = Set(Utc::now());
     row.updated_by = Set(Some(actor.label.clone()));
     let after = row.update(&txn).await?;
-    audit(
+    db::audit::record_on(
         &txn,
         actor,
         if active {
@@ -322,7 +305,8 @@ pub async fn set_active(
         } else {
             "allowlist.disable"
         },
-        id,
+        "allowlist_rule",
+        id.to_string(),
         json!({"before": snapshot(&before), "after": snapshot(&after)}),
     )
     .await?;

@@ -12,15 +12,14 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::db;
-use crate::db::audit::{Actor, Event};
+use crate::db::audit::Actor;
 use crate::domain::names::{fold_ascii, sort_key};
 use crate::domain::roster::{EmploymentType, StaffCode, parse_unit_code};
 use crate::error::{AppError, AppResult};
-use crate::import::plan::{Outcome, Plan, PlanCounts, hints, is_active_on, plan_roster};
+use crate::import::plan::{Plan, PlanCounts, is_active_on, plan_roster, plan_upload};
 use crate::import::roster::{COLUMNS, PersonRow, check_email, check_full_name, read_table};
-use crate::import::table::from_upload;
 use crate::service::roles::{active_admins, ensure_an_admin_remains};
-use crate::service::units::check_plan;
+use crate::service::units::{audit_import, check_plan, refused_by_database};
 
 /// People shown per page of the roster.
 pub const PAGE_SIZE: usize = 50;
@@ -198,27 +197,6 @@ async fn unit_code_of(db: &impl ConnectionTrait, id: i64) -> AppResult<String> {
         .unwrap_or_default())
 }
 
-async fn audit(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    action: &str,
-    staff_code: &str,
-    detail: serde_json::Value,
-) -> AppResult<()> {
-    db::audit::record(
-        db,
-        actor,
-        Event {
-            action,
-            target_type: Some("person"),
-            target_id: Some(staff_code.to_owned()),
-            detail: Some(detail),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 async fn find(db: &impl ConnectionTrait, staff_code: &str) -> AppResult<person::Model> {
     db::people::by_staff_code(db, staff_code)
         .await?
@@ -278,10 +256,11 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    audit(
+    db::audit::record_on(
         &txn,
         actor,
         "person.create",
+        "person",
         &created.staff_code,
         json!({"before": null, "after": snapshot(&created, &unit.code)}),
     )
@@ -321,10 +300,11 @@ pub async fn update(
     let after = model.update(&txn).await?;
     let after_json = snapshot(&after, &unit_code);
     if before != after_json {
-        audit(
+        db::audit::record_on(
             &txn,
             actor,
             "person.update",
+            "person",
             &after.staff_code,
             json!({"before": before, "after": after_json}),
         )
@@ -369,10 +349,11 @@ pub async fn leave(
     } else {
         db::sessions::end_all_for(&txn, person_id, Utc::now()).await?
     };
-    audit(
+    db::audit::record_on(
         &txn,
         actor,
         "person.leave",
+        "person",
         &after.staff_code,
         json!({"before": before, "after": snapshot(&after, &unit_code), "sessions_ended": ended}),
     )
@@ -401,10 +382,11 @@ pub async fn move_to(
     model.unit_id = Set(unit.id);
     model.updated_at = Set(Utc::now());
     model.update(&txn).await?;
-    audit(
+    db::audit::record_on(
         &txn,
         actor,
         "person.move",
+        "person",
         &code,
         json!({"before": {"unit": before}, "after": {"unit": unit.code}}),
     )
@@ -421,18 +403,9 @@ pub async fn preview_import(
 ) -> AppResult<Plan<PersonRow>> {
     let units = db::units::all(db).await?;
     let people = person::Entity::find().all(db).await?;
-    let table = match from_upload(bytes) {
-        Ok(table) => table,
-        Err(error) => return Ok(Plan::unreadable(error)),
-    };
-    let hints = table
-        .select(COLUMNS)
-        .map(|rows| hints(&rows))
-        .unwrap_or_default();
-    Ok(match read_table(&table) {
-        Ok(rows) => plan_roster(rows, &hints, &people, &units, today),
-        Err(error) => Plan::unreadable(error),
-    })
+    Ok(plan_upload(bytes, COLUMNS, read_table, |rows, hints| {
+        plan_roster(rows, hints, &people, &units, today)
+    }))
 }
 
 /// Applies a previewed roster import in one transaction, if the plan is still the one
@@ -449,31 +422,16 @@ pub async fn apply_import(
     let plan = preview_import(&txn, bytes, today).await?;
     check_plan(&plan, digest)?;
     let admins_before = active_admins(&txn, today).await?;
-    if let Err(errors) = db::people::import(&txn, &plan.good).await? {
-        let first = errors.first().map(ToString::to_string).unwrap_or_default();
-        return Err(AppError::invalid("import_refused", first));
-    }
+    db::people::import(&txn, &plan.good)
+        .await?
+        .map_err(|errors| refused_by_database(&errors))?;
     ensure_an_admin_remains(&txn, admins_before, today).await?;
     for row in plan.good.iter().filter(|r| !is_active_on(r.left_on, today)) {
         if let Some(p) = db::people::by_staff_code(&txn, row.staff_code.as_str()).await? {
             db::sessions::end_all_for(&txn, p.id, Utc::now()).await?;
         }
     }
-    let counts = plan.counts();
-    db::audit::record(
-        &txn,
-        actor,
-        Event {
-            action: "roster.import",
-            target_type: Some("file"),
-            target_id: Some(file_name.to_owned()),
-            detail: Some(json!({"counts": counts, "digest": digest, "rows": plan.rows
-                .iter()
-                .filter(|r| !matches!(r.outcome, Outcome::Unchanged))
-                .collect::<Vec<_>>()})),
-        },
-    )
-    .await?;
+    let counts = audit_import(&txn, actor, "roster.import", file_name, digest, &plan).await?;
     txn.commit().await?;
     Ok(counts)
 }

@@ -14,11 +14,11 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::db;
-use crate::db::audit::{Actor, Event};
+use crate::db::audit::Actor;
 use crate::domain::roster::{UnitKind, parse_unit_code};
 use crate::error::{AppError, AppResult};
-use crate::import::plan::{Plan, PlanCounts, hints, plan_units};
-use crate::import::table::from_upload;
+use crate::import::RowError;
+use crate::import::plan::{Outcome, Plan, PlanCounts, plan_units, plan_upload};
 use crate::import::units::{COLUMNS, UnitRow, check_unit_name, read_table};
 
 /// A unit in the tree with its people counts.
@@ -91,27 +91,6 @@ async fn find(db: &impl ConnectionTrait, code: &str) -> AppResult<unit::Model> {
     db::units::by_code(db, code)
         .await?
         .ok_or(AppError::NotFound("đơn vị"))
-}
-
-async fn audit(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    action: &str,
-    code: &str,
-    detail: serde_json::Value,
-) -> AppResult<()> {
-    db::audit::record(
-        db,
-        actor,
-        Event {
-            action,
-            target_type: Some("unit"),
-            target_id: Some(code.to_owned()),
-            detail: Some(detail),
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 /// A unit to create.
@@ -196,10 +175,11 @@ pub async fn create(
     let mut active: unit::ActiveModel = created.into();
     active.path = Set(path);
     let created = active.update(&txn).await?;
-    audit(
+    db::audit::record_on(
         &txn,
         actor,
         "unit.create",
+        "unit",
         &code,
         json!({"before": null, "after": {"code": code, "name": name, "kind": kind.as_str(),
                "parent": parent.as_ref().map(|p| p.code.clone())}}),
@@ -228,10 +208,11 @@ pub async fn rename(
     active.name = Set(name.clone());
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
-    audit(
+    db::audit::record_on(
         &txn,
         actor,
         "unit.rename",
+        "unit",
         &code,
         json!({"before": {"name": before}, "after": {"name": name}}),
     )
@@ -292,10 +273,11 @@ pub async fn move_under(
         }
         active.update(&txn).await?;
     }
-    audit(
+    db::audit::record_on(
         &txn,
         actor,
         "unit.move",
+        "unit",
         &unit.code,
         json!({"before": {"parent": before_parent, "path": old_prefix},
                "after": {"parent": parent.code, "path": new_prefix},
@@ -391,7 +373,7 @@ async fn set_active(
     active.active = Set(active_now);
     active.updated_at = Set(Utc::now());
     active.update(db).await?;
-    audit(
+    db::audit::record_on(
         db,
         actor,
         if active_now {
@@ -399,6 +381,7 @@ async fn set_active(
         } else {
             "unit.retire"
         },
+        "unit",
         &code,
         json!({"before": {"active": !active_now}, "after": {"active": active_now}}),
     )
@@ -409,18 +392,9 @@ async fn set_active(
 /// What importing this file would do, row by row; nothing is written.
 pub async fn preview_import(db: &impl ConnectionTrait, bytes: &[u8]) -> AppResult<Plan<UnitRow>> {
     let units = db::units::all(db).await?;
-    let table = match from_upload(bytes) {
-        Ok(table) => table,
-        Err(error) => return Ok(Plan::unreadable(error)),
-    };
-    let hints = table
-        .select(COLUMNS)
-        .map(|rows| hints(&rows))
-        .unwrap_or_default();
-    Ok(match read_table(&table) {
-        Ok(rows) => plan_units(rows, &hints, &units),
-        Err(error) => Plan::unreadable(error),
-    })
+    Ok(plan_upload(bytes, COLUMNS, read_table, |rows, hints| {
+        plan_units(rows, hints, &units)
+    }))
 }
 
 /// Applies a previewed import in one transaction, if the plan is still the one previewed
@@ -435,27 +409,45 @@ pub async fn apply_import(
     let txn = db.begin().await?;
     let plan = preview_import(&txn, bytes).await?;
     check_plan(&plan, digest)?;
-    let applied = db::units::import(&txn, &plan.good).await?;
-    if let Err(errors) = applied {
-        let first = errors.first().map(ToString::to_string).unwrap_or_default();
-        return Err(AppError::invalid("import_refused", first));
-    }
+    db::units::import(&txn, &plan.good)
+        .await?
+        .map_err(|errors| refused_by_database(&errors))?;
+    let counts = audit_import(&txn, actor, "unit.import", file_name, digest, &plan).await?;
+    txn.commit().await?;
+    Ok(counts)
+}
+
+/// Refuses an import the database refused, with the first reason.
+pub(crate) fn refused_by_database(errors: &[RowError]) -> AppError {
+    let first = errors.first().map(ToString::to_string).unwrap_or_default();
+    AppError::invalid("import_refused", first)
+}
+
+/// Records an applied import of `file_name` as `action`: its counts, the plan's digest and every
+/// row that changes; returns the counts.
+pub(crate) async fn audit_import<R>(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: &str,
+    file_name: &str,
+    digest: &str,
+    plan: &Plan<R>,
+) -> AppResult<PlanCounts> {
     let counts = plan.counts();
-    db::audit::record(
-        &txn,
+    let changed: Vec<_> = plan
+        .rows
+        .iter()
+        .filter(|r| !matches!(r.outcome, Outcome::Unchanged))
+        .collect();
+    db::audit::record_on(
+        db,
         actor,
-        Event {
-            action: "unit.import",
-            target_type: Some("file"),
-            target_id: Some(file_name.to_owned()),
-            detail: Some(json!({"counts": counts, "digest": digest, "rows": plan.rows
-                .iter()
-                .filter(|r| !matches!(r.outcome, crate::import::plan::Outcome::Unchanged))
-                .collect::<Vec<_>>()})),
-        },
+        action,
+        "file",
+        file_name,
+        json!({"counts": counts, "digest": digest, "rows": changed}),
     )
     .await?;
-    txn.commit().await?;
     Ok(counts)
 }
 

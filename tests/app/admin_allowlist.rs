@@ -8,7 +8,7 @@ use entity::allowlist_rule;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-use crate::admin_session::{
+use crate::admin_helpers::{
     audited, field_value, get, location, post_form, post_raw_form, seed, session_for, upload,
 };
 use crate::both_databases;
@@ -406,7 +406,7 @@ both_databases!(
             &app,
             "/admin/allowlist/import",
             &s,
-            true,
+            Some(&s.csrf),
             &[],
             "export.csv",
             csv.as_bytes(),
@@ -423,7 +423,7 @@ both_databases!(
             &app,
             "/admin/allowlist/import",
             &s,
-            true,
+            Some(&s.csrf),
             &[],
             "new.csv",
             IMPORT.as_bytes(),
@@ -505,7 +505,7 @@ both_databases!(
             &app,
             "/admin/allowlist/import",
             &s,
-            true,
+            Some(&s.csrf),
             &[],
             "bad.csv",
             bad.as_bytes(),
@@ -525,7 +525,7 @@ both_databases!(
             &app,
             "/admin/allowlist/import",
             &s,
-            true,
+            Some(&s.csrf),
             &[],
             "edu.csv",
             public.as_bytes(),
@@ -538,7 +538,7 @@ both_databases!(
             &app,
             "/admin/allowlist/import",
             &s,
-            true,
+            Some(&s.csrf),
             &[("confirm_restricted_suffix", "1")],
             "edu.csv",
             public.as_bytes(),
@@ -569,7 +569,7 @@ both_databases!(
             &app,
             "/admin/allowlist/import",
             &s,
-            true,
+            Some(&s.csrf),
             &[],
             "latin1.csv",
             b"kind,pattern\n\xe9\n",
@@ -607,7 +607,7 @@ both_databases!(
             &app,
             "/admin/allowlist/import",
             &culture,
-            false,
+            None,
             &[],
             "x.csv",
             IMPORT.as_bytes(),

@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
-use crate::admin_session::{audited, get, post_form, seed, session_for};
+use crate::admin_helpers::{audited, get, post_form, seed, session_for};
 use crate::both_databases;
 use crate::helpers::TestApp;
 

@@ -1,93 +1,56 @@
-//! What the admin page tests share: a browser session made in the database, form posts with
-//! its CSRF token, multipart uploads, and reading values back out of the pages.
+//! What the admin page tests share: the seeded province, form posts with the session's CSRF
+//! token, multipart uploads, the import preview's rows and the audit events recorded.
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
-use crate::helpers::TestApp;
+use crate::helpers::{ROSTER_CSV, TestApp, UNITS_CSV};
+pub use crate::helpers::{Session, field_value, location, session_for};
 
-/// A browser session made directly in the database (as sign-in would).
-pub struct Session {
-    pub cookie: String,
-    pub csrf: String,
+/// The small province plus DB005 (admin); DB004 gets the Culture role.
+pub async fn seed(app: &TestApp) {
+    let roster =
+        format!("{ROSTER_CSV}DB005,Mùa A Páo,pao@dienbien.gov.vn,SNV,,cong_chuc,2020-01-01,\n");
+    app.seed_roster(UNITS_CSV, &roster).await;
+    app.grant("DB005", "admin", None).await;
+    app.grant("DB004", "culture", None).await;
+    app.grant("DB003", "home_affairs", None).await;
 }
 
-pub async fn session_for(app: &TestApp, staff_code: &str) -> Session {
-    let person = lantoa::db::people::by_staff_code(&app.db, staff_code)
-        .await
-        .expect("db")
-        .expect("person");
-    let secret = lantoa::db::tokens::generate().expect("random");
-    let csrf = lantoa::auth::csrf::token_for(&secret);
-    lantoa::db::sessions::create(
-        &app.db,
-        person.id,
-        &secret,
-        &csrf,
-        chrono::Utc::now() + chrono::Duration::days(1),
-        Some("test".into()),
-    )
-    .await
-    .expect("session");
-    Session {
-        cookie: format!("lantoa_sid={secret}"),
-        csrf,
-    }
+/// Status, headers and body text of a request.
+async fn send(app: &TestApp, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
+    let (status, headers, body) = app.send_raw(request).await;
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
-async fn raw(app: &TestApp, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
-    let response = app
-        .router
-        .clone()
-        .oneshot(request)
-        .await
-        .expect("router answers");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        headers,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
-}
-
-/// GET a page with the session.
-pub async fn get(app: &TestApp, path: &str, s: &Session) -> (StatusCode, String) {
+/// A GET with the session.
+pub async fn get(app: &TestApp, path: &str, s: &Session) -> (StatusCode, HeaderMap, String) {
     let request = Request::get(path)
         .header(header::COOKIE, &s.cookie)
         .body(Body::empty())
         .expect("request");
-    let (status, _, body) = raw(app, request).await;
-    (status, body)
+    send(app, request).await
 }
 
-/// POST a url-encoded form with the session's CSRF token; returns status, Location, body.
-pub async fn post(
+/// A form post with the session's CSRF token added.
+pub async fn post_form(
     app: &TestApp,
     path: &str,
     s: &Session,
     fields: &[(&str, &str)],
-) -> (StatusCode, String, String) {
+) -> (StatusCode, HeaderMap, String) {
     let mut all = vec![("_csrf", s.csrf.as_str())];
     all.extend_from_slice(fields);
-    post_raw(app, path, s, &all).await
+    post_raw_form(app, path, s, &all).await
 }
 
-/// POST a url-encoded form as given (no CSRF token added).
-pub async fn post_raw(
+/// A form post exactly as given (no CSRF token added).
+pub async fn post_raw_form(
     app: &TestApp,
     path: &str,
     s: &Session,
     fields: &[(&str, &str)],
-) -> (StatusCode, String, String) {
+) -> (StatusCode, HeaderMap, String) {
     let body: String = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fields)
         .finish();
@@ -96,63 +59,54 @@ pub async fn post_raw(
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(body))
         .expect("request");
-    let (status, headers, body) = raw(app, request).await;
-    let location = headers
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (status, location, body)
+    send(app, request).await
 }
 
-/// POST a file as a browser does (`multipart/form-data`, `_csrf` first when given).
+const BOUNDARY: &str = "----lantoa-test-boundary-7MA4YWxkTrZu0gW";
+
+/// A file posted as a browser does (`multipart/form-data`): `_csrf` first when given, then the
+/// text fields, then the file as `file`.
 pub async fn upload(
     app: &TestApp,
     path: &str,
     s: &Session,
     csrf: Option<&str>,
+    fields: &[(&str, &str)],
     file_name: &str,
-    content: &[u8],
-) -> (StatusCode, String) {
-    let boundary = "----lantoa-test-boundary-7MA4YWxkTrZu0gW";
+    file: &[u8],
+) -> (StatusCode, HeaderMap, String) {
     let mut body = Vec::new();
-    if let Some(csrf) = csrf {
+    let mut text_field = |name: &str, value: &str| {
         body.extend_from_slice(
             format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n"
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
             )
             .as_bytes(),
         );
+    };
+    if let Some(csrf) = csrf {
+        text_field("_csrf", csrf);
+    }
+    for (name, value) in fields {
+        text_field(name, value);
     }
     body.extend_from_slice(
         format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
         )
         .as_bytes(),
     );
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
     let request = Request::post(path)
         .header(header::COOKIE, &s.cookie)
         .header(
             header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
+            format!("multipart/form-data; boundary={BOUNDARY}"),
         )
         .body(Body::from(body))
         .expect("request");
-    let (status, _, body) = raw(app, request).await;
-    (status, body)
-}
-
-/// The value of a form field in a page (`name="…" … value="…"` on one tag).
-pub fn field_value(html: &str, name: &str) -> Option<String> {
-    let at = html.find(&format!("name=\"{name}\""))?;
-    let tag_start = html[..at].rfind('<')?;
-    let tag_end = at + html[at..].find('>')?;
-    let tag = &html[tag_start..tag_end];
-    let v = tag.find("value=\"")? + 7;
-    let end = tag[v..].find('"')? + v;
-    Some(tag[v..end].to_owned())
+    send(app, request).await
 }
 
 /// The preview's rows as (line, code, outcome class, text of the row).
@@ -201,8 +155,27 @@ fn strip_tags(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// How many audit events of an action were recorded.
-pub async fn audited(app: &TestApp, action: &str) -> i64 {
-    app.count(&format!("audit_events WHERE action = '{action}'"))
+/// Audit events with this action, oldest first: (actor, target id, detail JSON).
+pub async fn audited(
+    app: &TestApp,
+    action: &str,
+) -> Vec<(String, Option<String>, serde_json::Value)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    entity::audit_event::Entity::find()
+        .filter(entity::audit_event::Column::Action.eq(action))
+        .order_by_asc(entity::audit_event::Column::Id)
+        .all(&app.db)
         .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| {
+            (
+                e.actor,
+                e.target_id,
+                e.detail
+                    .and_then(|d| serde_json::from_str(&d).ok())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
 }

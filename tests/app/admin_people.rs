@@ -6,11 +6,13 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::admin_helpers::{audited, field_value, get, post, preview_rows, session_for, upload};
+use crate::admin_helpers::{
+    audited, field_value, get, location, post_form, preview_rows, session_for, upload,
+};
 use crate::both_databases;
 use crate::helpers::{ROSTER_CSV, TestApp, UNITS_CSV};
 
-async fn setup(app: &TestApp) -> crate::admin_helpers::Session {
+async fn setup(app: &TestApp) -> crate::helpers::Session {
     let roster = format!(
         "{ROSTER_CSV}DB005,Nguyễn Văn Ân,,SNV,,cong_chuc,2020-01-01,\nDB006,Nguyen Van Anh,,XMP,,cong_chuc,2020-01-01,\n"
     );
@@ -37,25 +39,25 @@ both_databases!(
     people_are_found_without_diacritics_by_code_or_by_unit_in_vietnamese_order,
     |app| async move {
         let s = setup(&app).await;
-        let (status, html) = get(&app, "/admin/people?q=nguyen+van+an", &s).await;
+        let (status, _, html) = get(&app, "/admin/people?q=nguyen+van+an", &s).await;
         assert_eq!(status, StatusCode::OK);
         // By given name in the Vietnamese alphabet: An < Anh < Ân (a before â).
         assert_eq!(listed(&html), ["DB001", "DB006", "DB005"], "{html}");
-        let (_, html) = get(&app, "/admin/people?q=NGUYỄN+VĂN+ÂN", &s).await;
+        let (_, _, html) = get(&app, "/admin/people?q=NGUYỄN+VĂN+ÂN", &s).await;
         assert_eq!(
             listed(&html),
             ["DB001", "DB006", "DB005"],
             "the query is folded too"
         );
-        let (_, html) = get(&app, "/admin/people?q=db00", &s).await;
+        let (_, _, html) = get(&app, "/admin/people?q=db00", &s).await;
         assert_eq!(listed(&html).len(), 6);
-        let (_, html) = get(&app, "/admin/people?unit=XMP", &s).await;
+        let (_, _, html) = get(&app, "/admin/people?unit=XMP", &s).await;
         assert_eq!(
             listed(&html),
             ["DB001", "DB006", "DB002"],
             "the commune with its division"
         );
-        let (status, _) = get(&app, "/admin/people?unit=NOPE", &s).await;
+        let (status, _, _) = get(&app, "/admin/people?unit=NOPE", &s).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         app.finish().await
     }
@@ -67,7 +69,7 @@ both_databases!(
         app.set_clock("2026-06-15T03:00:00Z");
         let s = setup(&app).await;
         app.set_policy(2026, 100).await;
-        let (status, location, body) = post(
+        let (status, headers, body) = post_form(
             &app,
             "/admin/people",
             &s,
@@ -83,7 +85,7 @@ both_databases!(
         )
         .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-        assert_eq!(location, "/admin/people/DB100?ok=created");
+        assert_eq!(location(&headers), "/admin/people/DB100?ok=created");
         let hoa = person(&app, "DB100").await;
         assert_eq!(
             (hoa.full_name.as_str(), hoa.email.as_deref()),
@@ -91,7 +93,7 @@ both_databases!(
         );
         assert_eq!(hoa.joined_on, chrono::NaiveDate::from_ymd_opt(2026, 3, 1));
 
-        let (status, _, body) = post(
+        let (status, _, body) = post_form(
             &app,
             "/admin/people",
             &s,
@@ -111,7 +113,7 @@ both_databases!(
         );
 
         // Edit: the name changes, so does the sort key.
-        let (status, _, _) = post(
+        let (status, _, _) = post_form(
             &app,
             "/admin/people/DB100",
             &s,
@@ -134,7 +136,7 @@ both_databases!(
             (edited.email, edited.employment_type.as_str()),
             (None, "cong_chuc")
         );
-        let (status, _, body) = post(
+        let (status, _, body) = post_form(
             &app,
             "/admin/people/DB100",
             &s,
@@ -153,10 +155,10 @@ both_databases!(
             let (status, body) = app.post("/api/v1/shares", &staff, json!({"source_url": format!("https://dienbien.gov.vn/chuyen/{n}"), "platform": "zalo"})).await;
             assert_eq!(status, StatusCode::CREATED, "{body}");
         }
-        let (status, location, _) =
-            post(&app, "/admin/people/DB001/move", &s, &[("unit", "SNV")]).await;
+        let (status, headers, _) =
+            post_form(&app, "/admin/people/DB001/move", &s, &[("unit", "SNV")]).await;
         assert_eq!(
-            (status, location.as_str()),
+            (status, location(&headers).as_str()),
             (StatusCode::SEE_OTHER, "/admin/people/DB001?ok=moved")
         );
         let ha = app.token_for("DB003").await;
@@ -179,14 +181,15 @@ both_databases!(
             .count("shares WHERE unit_id = (SELECT id FROM units WHERE code = 'XMP-VP')")
             .await;
         assert_eq!(units_of_shares, 3, "shares keep the unit at the time");
-        let (status, _, _) = post(&app, "/admin/people/DB001/move", &s, &[("unit", "NOPE")]).await;
+        let (status, _, _) =
+            post_form(&app, "/admin/people/DB001/move", &s, &[("unit", "NOPE")]).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
         // Mark as left: their session ends and they can no longer sign in.
         let leaver = session_for(&app, "DB004").await;
-        let (status, _) = get(&app, "/", &leaver).await;
+        let (status, _, _) = get(&app, "/", &leaver).await;
         assert_eq!(status, StatusCode::OK);
-        let (status, _, body) = post(
+        let (status, _, body) = post_form(
             &app,
             "/admin/people/DB004/leave",
             &s,
@@ -199,9 +202,9 @@ both_databases!(
             (dung.active, dung.left_on),
             (false, chrono::NaiveDate::from_ymd_opt(2026, 6, 10))
         );
-        let (status, _) = get(&app, "/", &leaver).await;
+        let (status, _, _) = get(&app, "/", &leaver).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "sent to sign in");
-        let (status, _, _) = post(
+        let (status, _, _) = post_form(
             &app,
             "/admin/people/DB002/leave",
             &s,
@@ -216,7 +219,7 @@ both_databases!(
             "person.move",
             "person.leave",
         ] {
-            assert_eq!(audited(&app, action).await, 1, "{action}");
+            assert_eq!(audited(&app, action).await.len(), 1, "{action}");
         }
         app.finish().await
     }
@@ -227,7 +230,7 @@ both_databases!(
     |app| async move {
         let s = setup(&app).await;
         app.grant("DB002", "admin", None).await;
-        let (status, _, body) = post(
+        let (status, _, body) = post_form(
             &app,
             "/admin/people/DB002/leave",
             &s,
@@ -238,7 +241,7 @@ both_databases!(
         assert!(body.contains("quản trị viên cuối cùng"), "{body}");
         assert!(person(&app, "DB002").await.active);
         app.grant("DB004", "admin", None).await;
-        let (status, _, _) = post(
+        let (status, _, _) = post_form(
             &app,
             "/admin/people/DB002/leave",
             &s,
@@ -262,11 +265,12 @@ both_databases!(
                    DB201,Tòng Thị Lan,lan@,SNV,,vien_chuc,32/01/2026,\n\
                    DB202,Giàng A Sử,,SNV,,cong_chuc,,\n\
                    DB202,Giàng A Sử,,SNV,,cong_chuc,,\n";
-        let (status, html) = upload(
+        let (status, _, html) = upload(
             &app,
             "/admin/people/import",
             &s,
             Some(&s.csrf),
+            &[],
             "nhan-su.csv",
             csv.as_bytes(),
         )
@@ -319,7 +323,7 @@ both_databases!(
         )
         .await
         .expect("draft");
-        let (status, _, _) = post(
+        let (status, _, _) = post_form(
             &app,
             "/admin/people/import/confirm",
             &s,
@@ -328,7 +332,7 @@ both_databases!(
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(app.count("people").await, people_before);
-        assert_eq!(audited(&app, "roster.import").await, 0);
+        assert_eq!(audited(&app, "roster.import").await.len(), 0);
         app.finish().await
     }
 );
@@ -338,11 +342,12 @@ both_databases!(
     |app| async move {
         let s = setup(&app).await;
         let csv = "staff_code,full_name,unit_code,employment_type\nDB001,Nguyễn Văn Anh,XMP-VP,cong_chuc\n";
-        let (_, html) = upload(
+        let (_, _, html) = upload(
             &app,
             "/admin/people/import",
             &s,
             Some(&s.csrf),
+            &[],
             "a.csv",
             csv.as_bytes(),
         )
@@ -350,7 +355,7 @@ both_databases!(
         let token = field_value(&html, "token").expect("token");
         let digest = field_value(&html, "digest").expect("digest");
         // Someone renames DB001 in the meantime.
-        let (status, _, _) = post(
+        let (status, _, _) = post_form(
             &app,
             "/admin/people/DB001",
             &s,
@@ -361,7 +366,7 @@ both_databases!(
         )
         .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        let (status, _, html) = post(
+        let (status, _, html) = post_form(
             &app,
             "/admin/people/import/confirm",
             &s,
@@ -376,7 +381,7 @@ both_databases!(
         );
         assert_eq!(person(&app, "DB001").await.full_name, "Nguyễn Văn Bình");
         let fresh = field_value(&html, "digest").expect("a new digest");
-        let (status, _, _) = post(
+        let (status, _, _) = post_form(
             &app,
             "/admin/people/import/confirm",
             &s,
@@ -395,11 +400,12 @@ both_databases!(
         app.set_clock("2026-11-26T03:00:00Z");
         let s = setup(&app).await;
         let xlsx = spreadsheet_roster();
-        let (status, html) = upload(
+        let (status, _, html) = upload(
             &app,
             "/admin/people/import",
             &s,
             Some(&s.csrf),
+            &[],
             "Danh sách cán bộ.xlsx",
             &xlsx,
         )
@@ -427,7 +433,7 @@ both_databases!(
         assert!(html.contains("Danh sách cán bộ.xlsx"));
         let token = field_value(&html, "token").expect("token");
         let digest = field_value(&html, "digest").expect("digest");
-        let (status, location, _) = post(
+        let (status, headers, _) = post_form(
             &app,
             "/admin/people/import/confirm",
             &s,
@@ -435,7 +441,7 @@ both_databases!(
         )
         .await;
         assert_eq!(
-            (status, location.as_str()),
+            (status, location(&headers).as_str()),
             (StatusCode::SEE_OTHER, "/admin/people?ok=imported")
         );
 
@@ -460,7 +466,7 @@ both_databases!(
             "dd/mm/yyyy text"
         );
         assert_eq!(seo.full_name, "Sùng Thị Sểnh");
-        assert_eq!(audited(&app, "roster.import").await, 1);
+        assert_eq!(audited(&app, "roster.import").await.len(), 1);
         let (status, body, _) = app
             .request(
                 Method::GET,
@@ -551,11 +557,12 @@ both_databases!(
     |app| async move {
         let s = setup(&app).await;
         let big = vec![b'a'; 6 * 1024 * 1024];
-        let (status, html) = upload(
+        let (status, _, html) = upload(
             &app,
             "/admin/people/import",
             &s,
             Some(&s.csrf),
+            &[],
             "big.csv",
             &big,
         )
@@ -571,11 +578,12 @@ both_databases!(
             "{}",
             &html[..html.len().min(2000)]
         );
-        let (status, html) = upload(
+        let (status, _, html) = upload(
             &app,
             "/admin/people/import",
             &s,
             Some(&s.csrf),
+            &[],
             "anh.png",
             &[0x89, b'P', b'N', b'G', 0xff, 0xfe],
         )

@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
-use crate::admin_session::{
+use crate::admin_helpers::{
     audited, field_value, get, post_form, post_raw_form, seed, session_for,
 };
 use crate::both_databases;

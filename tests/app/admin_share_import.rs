@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 
-use crate::admin_session::{audited, field_value, post_form, seed, session_for, upload};
+use crate::admin_helpers::{audited, field_value, post_form, seed, session_for, upload};
 use crate::both_databases;
 
 const GOOD: &str = "staff_code,source_url,platform,post_url,shared_on
@@ -28,8 +28,16 @@ both_databases!(
         seed(&app).await;
         app.set_clock("2026-11-26T03:00:00Z");
         let s = session_for(&app, "DB005").await;
-        let (status, _, html) =
-            upload(&app, PATH, &s, true, &[], "shares.csv", GOOD.as_bytes()).await;
+        let (status, _, html) = upload(
+            &app,
+            PATH,
+            &s,
+            Some(&s.csrf),
+            &[],
+            "shares.csv",
+            GOOD.as_bytes(),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{html}");
         assert_eq!(html.matches("Sẽ lưu").count(), 2, "{html}");
         assert_eq!(app.count("shares").await, 0, "a preview stores nothing");
@@ -79,7 +87,16 @@ both_databases!(
         assert_eq!(imports[0].2["imported"], 2);
 
         // The same file again: already present, nothing new.
-        let (_, _, html) = upload(&app, PATH, &s, true, &[], "shares.csv", GOOD.as_bytes()).await;
+        let (_, _, html) = upload(
+            &app,
+            PATH,
+            &s,
+            Some(&s.csrf),
+            &[],
+            "shares.csv",
+            GOOD.as_bytes(),
+        )
+        .await;
         assert_eq!(html.matches("Đã có sẵn").count(), 2, "{html}");
         app.finish().await;
     }
@@ -91,8 +108,16 @@ both_databases!(
         seed(&app).await;
         app.set_clock("2026-11-26T03:00:00Z");
         let s = session_for(&app, "DB005").await;
-        let (status, _, html) =
-            upload(&app, PATH, &s, true, &[], "mixed.csv", MIXED.as_bytes()).await;
+        let (status, _, html) = upload(
+            &app,
+            PATH,
+            &s,
+            Some(&s.csrf),
+            &[],
+            "mixed.csv",
+            MIXED.as_bytes(),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("trùng với dòng 2"), "{html}");
         assert!(html.contains("không có cán bộ mã DB999"));
@@ -108,7 +133,7 @@ both_databases!(
             &app,
             PATH,
             &s,
-            true,
+            Some(&s.csrf),
             &[("skip_invalid", "1")],
             "mixed.csv",
             MIXED.as_bytes(),
@@ -162,14 +187,21 @@ both_databases!(
             // Over the 5 MB upload limit.
             "DB001,https://dienbien.gov.vn/x,zalo,,20/11/2026\n".repeat(120_000)
         );
-        let (status, _, html) =
-            upload(&app, PATH, &s, true, &[], "huge.csv", huge.as_bytes()).await;
+        let (status, _, html) = upload(
+            &app,
+            PATH,
+            &s,
+            Some(&s.csrf),
+            &[],
+            "huge.csv",
+            huge.as_bytes(),
+        )
+        .await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         assert!(html.contains("Tệp quá lớn"), "{html}");
-        let (status, _, _) =
-            upload(&app, PATH, &s, false, &[], "shares.csv", GOOD.as_bytes()).await;
+        let (status, _, _) = upload(&app, PATH, &s, None, &[], "shares.csv", GOOD.as_bytes()).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
-        let (status, _, html) = upload(&app, PATH, &s, true, &[], "empty.csv", b"").await;
+        let (status, _, html) = upload(&app, PATH, &s, Some(&s.csrf), &[], "empty.csv", b"").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("Hãy chọn một tệp CSV"));
         let culture = session_for(&app, "DB004").await;
@@ -177,7 +209,7 @@ both_databases!(
             &app,
             PATH,
             &culture,
-            true,
+            Some(&culture.csrf),
             &[],
             "shares.csv",
             GOOD.as_bytes(),

@@ -9,7 +9,6 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use calamine::{Data, Reader};
 use entity::{audit_event, evaluation_policy, share};
-use http_body_util::BodyExt;
 use lantoa::domain::names;
 use lantoa::domain::roster::ShareStatus;
 use lantoa::service::tally::PersonTally;
@@ -17,7 +16,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use crate::both_databases;
 use crate::helpers::{ROSTER_CSV, TestApp, UNITS_CSV};
@@ -168,17 +166,7 @@ async fn raw(app: &TestApp, path: &str, token: &str) -> (StatusCode, HeaderMap, 
         .header("authorization", format!("Bearer {token}"))
         .body(Body::empty())
         .expect("request");
-    let response = app.router.clone().oneshot(request).await.expect("answer");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    (status, headers, bytes)
+    app.send_raw(request).await
 }
 
 /// The tally engine's figures for everyone, by staff code.

@@ -200,8 +200,11 @@ impl TestApp {
         self.send(request).await
     }
 
-    /// Sends a raw request.
-    pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value, axum::http::HeaderMap) {
+    /// Sends a raw request; the answer's status, headers and body bytes.
+    pub async fn send_raw(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
         let response = self
             .router
             .clone()
@@ -215,7 +218,14 @@ impl TestApp {
             .collect()
             .await
             .expect("body")
-            .to_bytes();
+            .to_bytes()
+            .to_vec();
+        (status, headers, bytes)
+    }
+
+    /// Sends a raw request; a body that is not JSON comes back as a JSON string.
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value, axum::http::HeaderMap) {
+        let (status, headers, bytes) = self.send_raw(request).await;
         let json = if bytes.is_empty() {
             Value::Null
         } else {
@@ -366,4 +376,54 @@ macro_rules! both_databases {
             }
         }
     };
+}
+
+/// A browser session made directly in the database (as sign-in would), for page tests.
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// A browser session for a staff code, as sign-in would make it.
+pub async fn session_for(app: &TestApp, staff_code: &str) -> Session {
+    let person = lantoa::db::people::by_staff_code(&app.db, staff_code)
+        .await
+        .expect("db")
+        .expect("person");
+    let secret = lantoa::db::tokens::generate().expect("random");
+    let csrf = lantoa::auth::csrf::token_for(&secret);
+    lantoa::db::sessions::create(
+        &app.db,
+        person.id,
+        &secret,
+        &csrf,
+        chrono::Utc::now() + chrono::Duration::days(1),
+        Some("test".into()),
+    )
+    .await
+    .expect("session");
+    Session {
+        cookie: format!("lantoa_sid={secret}"),
+        csrf,
+    }
+}
+
+/// The redirect target of a response, or "".
+pub fn location(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(axum::http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The value of a form field in a page (`name="…" … value="…"` on one tag).
+pub fn field_value(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\""))?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag_end = at + html[at..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let v = tag.find("value=\"")? + 7;
+    let end = tag[v..].find('"')? + v;
+    Some(tag[v..end].to_owned())
 }

@@ -8,7 +8,6 @@ mod admin_helpers;
 mod admin_people;
 mod admin_retention;
 mod admin_roles;
-mod admin_session;
 mod admin_share_import;
 mod admin_units;
 

@@ -5,69 +5,20 @@
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use crate::both_databases;
-use crate::helpers::{Backend, ROSTER_CSV, TestApp, UNITS_CSV};
-
-/// A browser session made directly in the database (as sign-in would).
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
-async fn session_for(app: &TestApp, staff_code: &str) -> Session {
-    let person = lantoa::db::people::by_staff_code(&app.db, staff_code)
-        .await
-        .expect("db")
-        .expect("person");
-    let secret = lantoa::db::tokens::generate().expect("random");
-    let csrf = lantoa::auth::csrf::token_for(&secret);
-    lantoa::db::sessions::create(
-        &app.db,
-        person.id,
-        &secret,
-        &csrf,
-        chrono::Utc::now() + chrono::Duration::days(1),
-        Some("test".into()),
-    )
-    .await
-    .expect("session");
-    Session {
-        cookie: format!("lantoa_sid={secret}"),
-        csrf,
-    }
-}
-
-/// A response's status, headers and raw body.
-async fn raw(app: &TestApp, request: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let response = app
-        .router
-        .clone()
-        .oneshot(request)
-        .await
-        .expect("router answers");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    (status, headers, bytes)
-}
+use crate::helpers::{
+    Backend, ROSTER_CSV, Session, TestApp, UNITS_CSV, field_value, location, session_for,
+};
 
 async fn get(app: &TestApp, path: &str, s: &Session) -> (StatusCode, HeaderMap, String) {
     let request = Request::get(path)
         .header(header::COOKIE, &s.cookie)
         .body(Body::empty())
         .expect("request");
-    let (status, headers, body) = raw(app, request).await;
+    let (status, headers, body) = app.send_raw(request).await;
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
@@ -85,27 +36,8 @@ async fn post_form(
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(body))
         .expect("request");
-    let (status, headers, body) = raw(app, request).await;
+    let (status, headers, body) = app.send_raw(request).await;
     (status, headers, String::from_utf8_lossy(&body).into_owned())
-}
-
-fn location(headers: &HeaderMap) -> String {
-    headers
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// The value of a form field in a page (`name="…" … value="…"` on one tag).
-fn field_value(html: &str, name: &str) -> Option<String> {
-    let at = html.find(&format!("name=\"{name}\""))?;
-    let tag_start = html[..at].rfind('<')?;
-    let tag_end = at + html[at..].find('>')?;
-    let tag = &html[tag_start..tag_end];
-    let v = tag.find("value=\"")? + 7;
-    let end = tag[v..].find('"')? + v;
-    Some(tag[v..end].to_owned())
 }
 
 fn today_vi(app: &TestApp) -> String {
@@ -688,7 +620,7 @@ both_databases!(the_language_switch_is_remembered, |app| async move {
         )
         .body(Body::empty())
         .expect("request");
-    let (status, headers, _) = raw(&app, request).await;
+    let (status, headers, _) = app.send_raw(request).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location(&headers), "/me/history?month=1");
     let cookie = headers
@@ -701,14 +633,14 @@ both_databases!(the_language_switch_is_remembered, |app| async move {
         .header(header::COOKIE, format!("{}; lantoa_lang=en", s.cookie))
         .body(Body::empty())
         .expect("request");
-    let (_, _, body) = raw(&app, request).await;
+    let (_, _, body) = app.send_raw(request).await;
     let html = String::from_utf8_lossy(&body);
     assert!(html.contains("My shares") && html.contains("lang=\"en\""));
     // A link from elsewhere is not followed back.
     let request = Request::get("/lang/vi?next=https%3A%2F%2Fevil.example%2F")
         .body(Body::empty())
         .expect("request");
-    let (_, headers, _) = raw(&app, request).await;
+    let (_, headers, _) = app.send_raw(request).await;
     assert_eq!(location(&headers), "/");
     app.finish().await
 });
@@ -796,7 +728,7 @@ both_databases!(
                 .header(header::COOKIE, &s.cookie)
                 .body(Body::empty())
                 .expect("request");
-            let (status, _, body) = raw(&app, request).await;
+            let (status, _, body) = app.send_raw(request).await;
             assert_eq!(status, StatusCode::OK, "{file}");
             total += body.len();
             report.push(format!("{file} {} B", body.len()));
@@ -828,7 +760,7 @@ async fn the_pwa_files_are_served_with_their_types_compressed_and_revalidated() 
         }
         request.body(Body::empty()).expect("request")
     };
-    let (status, headers, body) = raw(&app, fetch("/manifest.webmanifest", vec![])).await;
+    let (status, headers, body) = app.send_raw(fetch("/manifest.webmanifest", vec![])).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "application/manifest+json");
     let manifest: Value = serde_json::from_slice(&body).expect("json");
@@ -846,7 +778,7 @@ async fn the_pwa_files_are_served_with_their_types_compressed_and_revalidated() 
         let request = Request::get(src.as_str())
             .body(Body::empty())
             .expect("request");
-        let (status, headers, body) = raw(&app, request).await;
+        let (status, headers, body) = app.send_raw(request).await;
         assert_eq!(status, StatusCode::OK, "{src}");
         assert_eq!(
             headers[header::CONTENT_TYPE],
@@ -858,7 +790,7 @@ async fn the_pwa_files_are_served_with_their_types_compressed_and_revalidated() 
         }
     }
 
-    let (status, headers, body) = raw(&app, fetch("/sw.js", vec![])).await;
+    let (status, headers, body) = app.send_raw(fetch("/sw.js", vec![])).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         headers[header::CONTENT_TYPE],
@@ -868,31 +800,27 @@ async fn the_pwa_files_are_served_with_their_types_compressed_and_revalidated() 
     assert!(worker.contains(&lantoa::pages::static_files::version()));
     assert!(!worker.contains("__VERSION__"));
 
-    let (status, headers, gz) = raw(
-        &app,
-        fetch(
+    let (status, headers, gz) = app
+        .send_raw(fetch(
             "/static/app.js",
             vec![(header::ACCEPT_ENCODING, "gzip".into())],
-        ),
-    )
-    .await;
+        ))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
     let etag = headers[header::ETAG].to_str().expect("etag").to_owned();
     let mut plain = Vec::new();
     std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz.as_slice()), &mut plain)
         .expect("gzip");
-    let (_, headers, direct) = raw(&app, fetch("/static/app.js", vec![])).await;
+    let (_, headers, direct) = app.send_raw(fetch("/static/app.js", vec![])).await;
     assert!(headers.get(header::CONTENT_ENCODING).is_none());
     assert_eq!(plain, direct, "the same file either way");
-    let (status, _, body) = raw(
-        &app,
-        fetch("/static/app.js", vec![(header::IF_NONE_MATCH, etag)]),
-    )
-    .await;
+    let (status, _, body) = app
+        .send_raw(fetch("/static/app.js", vec![(header::IF_NONE_MATCH, etag)]))
+        .await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(body.is_empty());
-    let (status, _, _) = raw(&app, fetch("/static/nothing.js", vec![])).await;
+    let (status, _, _) = app.send_raw(fetch("/static/nothing.js", vec![])).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     app.finish().await
 }

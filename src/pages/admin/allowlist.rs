@@ -10,8 +10,9 @@ use axum::handler::Handler as _;
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::forms::{Upload, read_upload, upload_limit};
-use super::share_import::load_draft;
+use super::forms::{
+    Upload, load_text_draft, read_upload, render_with_error, save_draft, upload_limit,
+};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
@@ -484,9 +485,7 @@ async fn submit(
         }
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             page.error = Some(err.message());
-            let mut response = render(&page);
-            *response.status_mut() = err.status();
-            Ok(response)
+            Ok(render_with_error(&page, &err))
         }
         Err(err) => Err(err.into()),
     }
@@ -534,9 +533,7 @@ async fn switch(
         Err(err @ AppError::Invalid { .. }) => {
             let mut page = list_page(state, lang, user, &ListQuery::default()).await?;
             page.error = Some(err.message());
-            let mut response = render(&page);
-            *response.status_mut() = err.status();
-            Ok(response)
+            Ok(render_with_error(&page, &err))
         }
         Err(err) => Err(err.into()),
     }
@@ -622,18 +619,16 @@ pub async fn import_preview(
         Ok(upload) => upload,
         Err(err @ (AppError::Invalid { .. } | AppError::BadRequest { .. })) => {
             page.error = Some(err.message());
-            let mut response = render(&page);
-            *response.status_mut() = err.status();
-            return Ok(response);
+            return Ok(render_with_error(&page, &err));
         }
         Err(err) => return Err(err.into()),
     };
     let confirmed = upload.fields.contains_key("confirm_restricted_suffix");
     let plan = crate::service::allowlist::plan_import(&state.db, &upload.text, confirmed).await?;
-    let token = db::import_drafts::save(
-        &state.db,
+    let token = save_draft(
+        &state,
+        &user,
         DRAFT_KIND,
-        user.person.id,
         &upload.file_name,
         upload.text.as_bytes(),
     )
@@ -671,7 +666,7 @@ pub async fn import_confirm(
 ) -> PageResult<Response> {
     user.require_write()?;
     let outcome = async {
-        let (file_name, text) = load_draft(&state, &user, DRAFT_KIND, &form.token).await?;
+        let (file_name, text) = load_text_draft(&state, &user, DRAFT_KIND, &form.token).await?;
         crate::service::allowlist::import(
             &state.db,
             &user.actor(),
@@ -693,9 +688,7 @@ pub async fn import_confirm(
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let mut page = list_page(&state, lang, &user, &ListQuery::default()).await?;
             page.error = Some(err.message());
-            let mut response = render(&page);
-            *response.status_mut() = err.status();
-            Ok(response)
+            Ok(render_with_error(&page, &err))
         }
         Err(err) => Err(err.into()),
     }

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use tokio::sync::mpsc;
 
+use super::forms::render_with_error;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
@@ -181,9 +182,7 @@ pub async fn list(
         Ok(filter) => filter,
         Err(err) => {
             page.error = Some(err.message());
-            let mut response = render(&page);
-            *response.status_mut() = err.status();
-            return Ok(response);
+            return Ok(render_with_error(&page, &err));
         }
     };
     let events = db::audit::search(&state.db, &filter, query.before, PAGE_SIZE + 1).await?;

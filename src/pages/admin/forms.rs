@@ -1,18 +1,25 @@
 //! What the admin pages share: reading an uploaded CSV/XLSX file (bounded in
-//! size; its `_csrf` field is checked by the guard), the unit picker, the preview of an import
-//! plan, and turning a refused change into a message on the page.
+//! size; its `_csrf` field is checked by the guard), the upload kept as a draft between preview
+//! and confirmation, the unit picker, the previewed imports of units and roster (upload,
+//! preview, confirm), and turning a refused change into a message on the page.
 
 use std::collections::HashMap;
+use std::future::Future;
 
 use askama::Template;
-use axum::extract::DefaultBodyLimit;
 use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db;
+use crate::db::audit::Actor;
 use crate::error::AppError;
 use crate::import::plan::{Outcome, Plan};
-use crate::pages::{Lang, render};
+use crate::pages::{Lang, PageForm, PageResult, render};
 use crate::service::units::UnitNode;
 
 /// Largest file the unit and roster imports accept (a province's roster as XLSX is ~2 MB).
@@ -267,6 +274,11 @@ pub fn with_status(mut response: Response, err: Option<&AppError>) -> Response {
     response
 }
 
+/// Renders a page that shows `err`, with the error's status.
+pub fn render_with_error(page: &impl Template, err: &AppError) -> Response {
+    with_status(render(page), Some(err))
+}
+
 /// Renders the preview page.
 pub fn render_preview(page: &PreviewPage<'_>, err: Option<&AppError>) -> Response {
     with_status(render(page), err)
@@ -278,4 +290,212 @@ pub fn is_for_the_form(err: &AppError) -> bool {
         err,
         AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::BadRequest { .. }
     )
+}
+
+/// The fields of an import's confirmation form.
+#[derive(Debug, Default, Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    pub(crate) token: String,
+    #[serde(default)]
+    pub(crate) digest: String,
+}
+
+/// Keeps an upload of `kind` for its uploader until it is confirmed; returns the token for the
+/// confirmation form.
+pub(crate) async fn save_draft(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: &str,
+    file_name: &str,
+    content: &[u8],
+) -> Result<String, AppError> {
+    Ok(db::import_drafts::save(&state.db, kind, user.person.id, file_name, content).await?)
+}
+
+/// The upload behind a confirmation, or a request to upload again.
+pub(crate) async fn load_draft(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: &str,
+    token: &str,
+) -> Result<db::import_drafts::Draft, AppError> {
+    db::import_drafts::load(&state.db, token, kind, user.person.id)
+        .await?
+        .ok_or_else(draft_expired)
+}
+
+/// The text upload (CSV) behind a confirmation as (file name, text), or a request to upload
+/// again.
+pub(crate) async fn load_text_draft(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: &str,
+    token: &str,
+) -> Result<(String, String), AppError> {
+    let draft = load_draft(state, user, kind, token).await?;
+    let text = String::from_utf8(draft.content).map_err(|_| draft_expired())?;
+    Ok((draft.file_name, text))
+}
+
+fn draft_expired() -> AppError {
+    AppError::invalid(
+        "draft_expired",
+        "Tệp đã xem trước không còn (quá một giờ hoặc đã nhập). Hãy tải tệp lên và xem trước lại.",
+    )
+}
+
+/// An import previewed row by row before it is applied (units, roster): what differs between
+/// sections. The handlers [`import_form`], [`import_preview`] and [`import_confirm`] do the
+/// rest.
+pub trait PreviewedImport {
+    /// A row of the plan.
+    type Row;
+    /// Draft kind of an upload.
+    const DRAFT_KIND: &'static str;
+    /// The section's page (`/admin/units`).
+    const BACK: &'static str;
+    /// Where uploads go (the upload form's page too).
+    const UPLOAD_ACTION: &'static str;
+    /// Where the confirmation goes.
+    const CONFIRM_ACTION: &'static str;
+    /// Where an applied import leads.
+    const DONE: &'static str;
+
+    /// The preview page's title.
+    fn title(lang: Lang) -> &'static str;
+
+    /// The upload form, with the error that brought it back.
+    fn upload_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response;
+
+    /// What importing the file would do (nothing is written).
+    fn plan(
+        state: &AppState,
+        bytes: &[u8],
+    ) -> impl Future<Output = Result<Plan<Self::Row>, AppError>> + Send;
+
+    /// Imports the file if its plan is still the one previewed (`digest`).
+    fn apply(
+        state: &AppState,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        digest: &str,
+    ) -> impl Future<Output = Result<(), AppError>> + Send;
+
+    /// After an import is applied and its draft discarded.
+    fn after_apply(_state: &AppState) {}
+}
+
+async fn import_preview_page<I: PreviewedImport>(
+    state: &AppState,
+    lang: Lang,
+    user: &CurrentUser,
+    token: &str,
+    file_name: &str,
+    bytes: &[u8],
+    error: Option<&AppError>,
+) -> PageResult<Response> {
+    let plan = I::plan(state, bytes).await?;
+    let counts = plan.counts();
+    Ok(render_preview(
+        &PreviewPage {
+            lang,
+            title: I::title(lang),
+            back: I::BACK,
+            confirm_action: I::CONFIRM_ACTION,
+            upload_action: I::UPLOAD_ACTION,
+            csrf: user.csrf_token().unwrap_or_default(),
+            file_name,
+            token,
+            digest: plan.digest(),
+            can_apply: plan.can_apply(),
+            created: counts.created,
+            updated: counts.updated,
+            unchanged: counts.unchanged,
+            refused: counts.refused,
+            rows: preview_rows(&plan, lang),
+            error: error.map(AppError::message),
+        },
+        error,
+    ))
+}
+
+/// The upload form.
+pub async fn import_form<I: PreviewedImport>(lang: Lang, user: CurrentUser) -> Response {
+    I::upload_page(lang, &user, None)
+}
+
+/// Keeps the upload as a draft and shows what it would do.
+pub async fn import_preview<I: PreviewedImport>(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> PageResult<Response> {
+    let upload = match read_upload(multipart).await {
+        Ok(upload) => upload,
+        Err(err) if is_for_the_form(&err) => return Ok(I::upload_page(lang, &user, Some(&err))),
+        Err(err) => return Err(err.into()),
+    };
+    let token = save_draft(
+        &state,
+        &user,
+        I::DRAFT_KIND,
+        &upload.file_name,
+        &upload.bytes,
+    )
+    .await?;
+    import_preview_page::<I>(
+        &state,
+        lang,
+        &user,
+        &token,
+        &upload.file_name,
+        &upload.bytes,
+        None,
+    )
+    .await
+}
+
+/// Applies the previewed plan, or shows the preview again if the data changed since.
+pub async fn import_confirm<I: PreviewedImport>(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    PageForm(form): PageForm<ConfirmForm>,
+) -> PageResult<Response> {
+    let draft = match load_draft(&state, &user, I::DRAFT_KIND, &form.token).await {
+        Ok(draft) => draft,
+        Err(err) if is_for_the_form(&err) => return Ok(I::upload_page(lang, &user, Some(&err))),
+        Err(err) => return Err(err.into()),
+    };
+    match I::apply(
+        &state,
+        &user.actor(),
+        &draft.file_name,
+        &draft.content,
+        &form.digest,
+    )
+    .await
+    {
+        Ok(()) => {
+            db::import_drafts::discard(&state.db, &form.token).await?;
+            I::after_apply(&state);
+            Ok(Redirect::to(I::DONE).into_response())
+        }
+        Err(err) if is_for_the_form(&err) => {
+            import_preview_page::<I>(
+                &state,
+                lang,
+                &user,
+                &form.token,
+                &draft.file_name,
+                &draft.content,
+                Some(&err),
+            )
+            .await
+        }
+        Err(err) => Err(err.into()),
+    }
 }

@@ -3,7 +3,6 @@
 //! admins.
 
 use askama::Template;
-use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, Query, State};
 use axum::handler::Handler as _;
 use axum::http::Method;
@@ -11,23 +10,23 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::forms::{
-    PreviewPage, UnitOption, is_for_the_form, preview_rows, read_upload, render_preview,
+    PreviewedImport, UnitOption, import_confirm, import_form, import_preview, is_for_the_form,
     unit_options, upload_limit, with_status,
 };
-use super::units::{ConfirmForm, load_draft};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
 use crate::db;
+use crate::db::audit::Actor;
 use crate::domain::roster::{EmploymentType, Role};
 use crate::domain::time::format_vi;
 use crate::error::AppError;
+use crate::import::plan::Plan;
+use crate::import::roster::PersonRow;
 use crate::pages::{Lang, PageForm, PageResult, render};
 use crate::service::roster::{self as service, PAGE_SIZE, PersonInput, Search};
 
 const NEED: Need = Need::AnyRole(&[Role::HomeAffairs]);
-/// Draft kind of a roster upload.
-const DRAFT_KIND: &str = "roster";
 
 /// This section's routes.
 pub fn routes(routes: Routes) -> Routes {
@@ -36,14 +35,24 @@ pub fn routes(routes: Routes) -> Routes {
         .add(M::GET, "/admin/people", NEED, index)
         .add(M::POST, "/admin/people", NEED, create)
         .add(M::GET, "/admin/people/new", NEED, new_form)
-        .add(M::GET, "/admin/people/import", NEED, import_form)
+        .add(
+            M::GET,
+            "/admin/people/import",
+            NEED,
+            import_form::<RosterImport>,
+        )
         .add(
             M::POST,
             "/admin/people/import",
             NEED,
-            preview.layer(upload_limit()),
+            import_preview::<RosterImport>.layer(upload_limit()),
         )
-        .add(M::POST, "/admin/people/import/confirm", NEED, confirm)
+        .add(
+            M::POST,
+            "/admin/people/import/confirm",
+            NEED,
+            import_confirm::<RosterImport>,
+        )
         .add(M::GET, "/admin/people/{staff_code}", NEED, show)
         .add(M::POST, "/admin/people/{staff_code}", NEED, update)
         .add(M::POST, "/admin/people/{staff_code}/move", NEED, move_to)
@@ -428,129 +437,50 @@ struct ImportPage<'a> {
     error: Option<String>,
 }
 
-fn import_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response {
-    with_status(
-        render(&ImportPage {
-            lang,
-            csrf: user.csrf_token().unwrap_or_default(),
-            upload_action: "/admin/people/import",
-            error: error.map(AppError::message),
-        }),
-        error,
-    )
-}
+/// The roster import: preview, then confirm.
+pub struct RosterImport;
 
-/// The upload form.
-pub async fn import_form(lang: Lang, user: CurrentUser) -> Response {
-    import_page(lang, &user, None)
-}
+impl PreviewedImport for RosterImport {
+    type Row = PersonRow;
+    const DRAFT_KIND: &'static str = "roster";
+    const BACK: &'static str = "/admin/people";
+    const UPLOAD_ACTION: &'static str = "/admin/people/import";
+    const CONFIRM_ACTION: &'static str = "/admin/people/import/confirm";
+    const DONE: &'static str = "/admin/people?ok=imported";
 
-async fn preview_page(
-    state: &AppState,
-    lang: Lang,
-    user: &CurrentUser,
-    token: &str,
-    file_name: &str,
-    bytes: &[u8],
-    error: Option<&AppError>,
-) -> PageResult<Response> {
-    let plan = service::preview_import(&state.db, bytes, state.clock.today()).await?;
-    let counts = plan.counts();
-    Ok(render_preview(
-        &PreviewPage {
-            lang,
-            title: lang.s("Xem trước: nhập danh sách cán bộ", "Preview: roster import"),
-            back: "/admin/people",
-            confirm_action: "/admin/people/import/confirm",
-            upload_action: "/admin/people/import",
-            csrf: user.csrf_token().unwrap_or_default(),
-            file_name,
-            token,
-            digest: plan.digest(),
-            can_apply: plan.can_apply(),
-            created: counts.created,
-            updated: counts.updated,
-            unchanged: counts.unchanged,
-            refused: counts.refused,
-            rows: preview_rows(&plan, lang),
-            error: error.map(AppError::message),
-        },
-        error,
-    ))
-}
+    fn title(lang: Lang) -> &'static str {
+        lang.s("Xem trước: nhập danh sách cán bộ", "Preview: roster import")
+    }
 
-/// Keeps the upload as a draft and shows what it would do.
-pub async fn preview(
-    State(state): State<AppState>,
-    lang: Lang,
-    user: CurrentUser,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> PageResult<Response> {
-    let upload = match read_upload(multipart).await {
-        Ok(upload) => upload,
-        Err(err) if is_for_the_form(&err) => return Ok(import_page(lang, &user, Some(&err))),
-        Err(err) => return Err(err.into()),
-    };
-    let token = db::import_drafts::save(
-        &state.db,
-        DRAFT_KIND,
-        user.person.id,
-        &upload.file_name,
-        &upload.bytes,
-    )
-    .await?;
-    preview_page(
-        &state,
-        lang,
-        &user,
-        &token,
-        &upload.file_name,
-        &upload.bytes,
-        None,
-    )
-    .await
-}
-
-/// Applies the previewed plan, or shows the preview again if the data changed since.
-pub async fn confirm(
-    State(state): State<AppState>,
-    lang: Lang,
-    user: CurrentUser,
-    PageForm(form): PageForm<ConfirmForm>,
-) -> PageResult<Response> {
-    let draft = match load_draft(&state, &user, DRAFT_KIND, &form.token).await {
-        Ok(draft) => draft,
-        Err(err) if is_for_the_form(&err) => return Ok(import_page(lang, &user, Some(&err))),
-        Err(err) => return Err(err.into()),
-    };
-    let today = state.clock.today();
-    match service::apply_import(
-        &state.db,
-        &user.actor(),
-        &draft.file_name,
-        &draft.content,
-        &form.digest,
-        today,
-    )
-    .await
-    {
-        Ok(_) => {
-            db::import_drafts::discard(&state.db, &form.token).await?;
-            state.tokens.clear();
-            Ok(Redirect::to("/admin/people?ok=imported").into_response())
-        }
-        Err(err) if is_for_the_form(&err) => {
-            preview_page(
-                &state,
+    fn upload_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response {
+        with_status(
+            render(&ImportPage {
                 lang,
-                &user,
-                &form.token,
-                &draft.file_name,
-                &draft.content,
-                Some(&err),
-            )
-            .await
-        }
-        Err(err) => Err(err.into()),
+                csrf: user.csrf_token().unwrap_or_default(),
+                upload_action: Self::UPLOAD_ACTION,
+                error: error.map(AppError::message),
+            }),
+            error,
+        )
+    }
+
+    async fn plan(state: &AppState, bytes: &[u8]) -> Result<Plan<PersonRow>, AppError> {
+        service::preview_import(&state.db, bytes, state.clock.today()).await
+    }
+
+    async fn apply(
+        state: &AppState,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        digest: &str,
+    ) -> Result<(), AppError> {
+        let today = state.clock.today();
+        service::apply_import(&state.db, actor, file_name, bytes, digest, today).await?;
+        Ok(())
+    }
+
+    fn after_apply(state: &AppState) {
+        state.tokens.clear();
     }
 }

@@ -10,6 +10,7 @@ use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 
+use super::forms::render_with_error;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
@@ -79,9 +80,7 @@ async fn page(state: &AppState, lang: Lang, user: &CurrentUser) -> PageResult<Re
 
 fn with_error(page: &mut RetentionPage, err: &AppError) -> Response {
     page.error = Some(err.message());
-    let mut response = render(page);
-    *response.status_mut() = err.status();
-    response
+    render_with_error(page, err)
 }
 
 /// The period, the cut-off date and the purge button.

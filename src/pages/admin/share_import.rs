@@ -11,7 +11,9 @@ use axum::handler::Handler as _;
 use axum::http::Method;
 use axum::response::Response;
 
-use super::forms::{Upload, read_upload, upload_limit};
+use super::forms::{
+    Upload, load_text_draft, read_upload, render_with_error, save_draft, upload_limit,
+};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
@@ -38,26 +40,6 @@ pub fn routes(routes: Routes) -> Routes {
 
 /// Draft kind of a shares upload.
 const DRAFT_KIND: &str = "shares";
-
-/// The draft behind a confirmation form, or a request to upload again.
-pub(crate) async fn load_draft(
-    state: &AppState,
-    user: &CurrentUser,
-    kind: &str,
-    token: &str,
-) -> Result<(String, String), AppError> {
-    let expired = || {
-        AppError::invalid(
-            "draft_expired",
-            "Tệp đã xem trước không còn (quá một giờ hoặc đã nhập). Hãy tải tệp lên và xem trước lại.",
-        )
-    };
-    let draft = db::import_drafts::load(&state.db, token, kind, user.person.id)
-        .await?
-        .ok_or_else(expired)?;
-    let text = String::from_utf8(draft.content).map_err(|_| expired())?;
-    Ok((draft.file_name, text))
-}
 
 /// One row as shown.
 struct RowView {
@@ -131,14 +113,6 @@ fn page(lang: Lang, user: &CurrentUser) -> ImportPage {
     }
 }
 
-fn with_status(page: &ImportPage, err: Option<&AppError>) -> Response {
-    let mut response = render(page);
-    if let Some(err) = err {
-        *response.status_mut() = err.status();
-    }
-    response
-}
-
 /// The upload form.
 pub async fn show(lang: Lang, user: CurrentUser) -> Response {
     render(&page(lang, &user))
@@ -157,7 +131,7 @@ pub async fn preview(
         Ok(upload) => upload,
         Err(err @ (AppError::Invalid { .. } | AppError::BadRequest { .. })) => {
             view.error = Some(err.message());
-            return Ok(with_status(&view, Some(&err)));
+            return Ok(render_with_error(&view, &err));
         }
         Err(err) => return Err(err.into()),
     };
@@ -177,10 +151,10 @@ pub async fn preview(
         },
     )
     .await?;
-    let token = db::import_drafts::save(
-        &state.db,
+    let token = save_draft(
+        &state,
+        &user,
         DRAFT_KIND,
-        user.person.id,
         &upload.file_name,
         upload.text.as_bytes(),
     )
@@ -218,7 +192,7 @@ pub async fn confirm(
     user.require_write()?;
     let mut view = page(lang, &user);
     let outcome = async {
-        let (file_name, text) = load_draft(&state, &user, DRAFT_KIND, &form.token).await?;
+        let (file_name, text) = load_text_draft(&state, &user, DRAFT_KIND, &form.token).await?;
         let allowlist = state.allowlist();
         let plan = import(
             &state.db,
@@ -252,7 +226,7 @@ pub async fn confirm(
         }
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             view.error = Some(err.message());
-            Ok(with_status(&view, Some(&err)))
+            Ok(render_with_error(&view, &err))
         }
         Err(err) => Err(err.into()),
     }

@@ -3,7 +3,6 @@
 //! admins.
 
 use askama::Template;
-use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, Query, State};
 use axum::handler::Handler as _;
 use axum::http::Method;
@@ -11,21 +10,22 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::forms::{
-    PreviewPage, UnitOption, is_for_the_form, preview_rows, read_upload, render_preview,
+    PreviewedImport, UnitOption, import_confirm, import_form, import_preview, is_for_the_form,
     unit_options, upload_limit, with_status,
 };
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
 use crate::db;
+use crate::db::audit::Actor;
 use crate::domain::roster::{Role, UnitKind};
 use crate::error::AppError;
+use crate::import::plan::Plan;
+use crate::import::units::UnitRow;
 use crate::pages::{Lang, PageForm, PageResult, render};
 use crate::service::units::{self as service, NewUnit, UnitNode};
 
 const NEED: Need = Need::AnyRole(&[Role::HomeAffairs]);
-/// Draft kind of a unit upload.
-const DRAFT_KIND: &str = "units";
 
 /// This section's routes.
 pub fn routes(routes: Routes) -> Routes {
@@ -33,14 +33,24 @@ pub fn routes(routes: Routes) -> Routes {
     routes
         .add(M::GET, "/admin/units", NEED, index)
         .add(M::POST, "/admin/units", NEED, create)
-        .add(M::GET, "/admin/units/import", NEED, import_form)
+        .add(
+            M::GET,
+            "/admin/units/import",
+            NEED,
+            import_form::<UnitsImport>,
+        )
         .add(
             M::POST,
             "/admin/units/import",
             NEED,
-            preview.layer(upload_limit()),
+            import_preview::<UnitsImport>.layer(upload_limit()),
         )
-        .add(M::POST, "/admin/units/import/confirm", NEED, confirm)
+        .add(
+            M::POST,
+            "/admin/units/import/confirm",
+            NEED,
+            import_confirm::<UnitsImport>,
+        )
         .add(M::GET, "/admin/units/{code}", NEED, show)
         .add(M::POST, "/admin/units/{code}/rename", NEED, rename)
         .add(M::POST, "/admin/units/{code}/move", NEED, move_under)
@@ -354,152 +364,45 @@ struct ImportPage<'a> {
     error: Option<String>,
 }
 
-fn import_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response {
-    with_status(
-        render(&ImportPage {
-            lang,
-            csrf: user.csrf_token().unwrap_or_default(),
-            upload_action: "/admin/units/import",
-            error: error.map(AppError::message),
-        }),
-        error,
-    )
-}
+/// The unit import: preview, then confirm.
+pub struct UnitsImport;
 
-/// The upload form.
-pub async fn import_form(lang: Lang, user: CurrentUser) -> Response {
-    import_page(lang, &user, None)
-}
+impl PreviewedImport for UnitsImport {
+    type Row = UnitRow;
+    const DRAFT_KIND: &'static str = "units";
+    const BACK: &'static str = "/admin/units";
+    const UPLOAD_ACTION: &'static str = "/admin/units/import";
+    const CONFIRM_ACTION: &'static str = "/admin/units/import/confirm";
+    const DONE: &'static str = "/admin/units?ok=imported";
 
-async fn preview_page(
-    state: &AppState,
-    lang: Lang,
-    user: &CurrentUser,
-    token: &str,
-    file_name: &str,
-    bytes: &[u8],
-    error: Option<&AppError>,
-) -> PageResult<Response> {
-    let plan = service::preview_import(&state.db, bytes).await?;
-    let counts = plan.counts();
-    Ok(render_preview(
-        &PreviewPage {
-            lang,
-            title: lang.s("Xem trước: nhập đơn vị", "Preview: unit import"),
-            back: "/admin/units",
-            confirm_action: "/admin/units/import/confirm",
-            upload_action: "/admin/units/import",
-            csrf: user.csrf_token().unwrap_or_default(),
-            file_name,
-            token,
-            digest: plan.digest(),
-            can_apply: plan.can_apply(),
-            created: counts.created,
-            updated: counts.updated,
-            unchanged: counts.unchanged,
-            refused: counts.refused,
-            rows: preview_rows(&plan, lang),
-            error: error.map(AppError::message),
-        },
-        error,
-    ))
-}
+    fn title(lang: Lang) -> &'static str {
+        lang.s("Xem trước: nhập đơn vị", "Preview: unit import")
+    }
 
-/// Keeps the upload as a draft and shows what it would do.
-pub async fn preview(
-    State(state): State<AppState>,
-    lang: Lang,
-    user: CurrentUser,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> PageResult<Response> {
-    let upload = match read_upload(multipart).await {
-        Ok(upload) => upload,
-        Err(err) if is_for_the_form(&err) => return Ok(import_page(lang, &user, Some(&err))),
-        Err(err) => return Err(err.into()),
-    };
-    let token = db::import_drafts::save(
-        &state.db,
-        DRAFT_KIND,
-        user.person.id,
-        &upload.file_name,
-        &upload.bytes,
-    )
-    .await?;
-    preview_page(
-        &state,
-        lang,
-        &user,
-        &token,
-        &upload.file_name,
-        &upload.bytes,
-        None,
-    )
-    .await
-}
-
-/// The confirmation form's fields.
-#[derive(Debug, Default, Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    pub(crate) token: String,
-    #[serde(default)]
-    pub(crate) digest: String,
-}
-
-/// The upload behind a confirmation, or a request to upload again.
-pub(crate) async fn load_draft(
-    state: &AppState,
-    user: &CurrentUser,
-    kind: &str,
-    token: &str,
-) -> Result<db::import_drafts::Draft, AppError> {
-    db::import_drafts::load(&state.db, token, kind, user.person.id)
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid(
-                "draft_expired",
-                "Tệp đã xem trước không còn (quá một giờ hoặc đã nhập). Hãy tải tệp lên và xem trước lại.",
-            )
-        })
-}
-
-/// Applies the previewed plan, or shows the preview again if the data changed since.
-pub async fn confirm(
-    State(state): State<AppState>,
-    lang: Lang,
-    user: CurrentUser,
-    PageForm(form): PageForm<ConfirmForm>,
-) -> PageResult<Response> {
-    let draft = match load_draft(&state, &user, DRAFT_KIND, &form.token).await {
-        Ok(draft) => draft,
-        Err(err) if is_for_the_form(&err) => return Ok(import_page(lang, &user, Some(&err))),
-        Err(err) => return Err(err.into()),
-    };
-    match service::apply_import(
-        &state.db,
-        &user.actor(),
-        &draft.file_name,
-        &draft.content,
-        &form.digest,
-    )
-    .await
-    {
-        Ok(_) => {
-            db::import_drafts::discard(&state.db, &form.token).await?;
-            Ok(Redirect::to("/admin/units?ok=imported").into_response())
-        }
-        Err(err) if is_for_the_form(&err) => {
-            preview_page(
-                &state,
+    fn upload_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response {
+        with_status(
+            render(&ImportPage {
                 lang,
-                &user,
-                &form.token,
-                &draft.file_name,
-                &draft.content,
-                Some(&err),
-            )
-            .await
-        }
-        Err(err) => Err(err.into()),
+                csrf: user.csrf_token().unwrap_or_default(),
+                upload_action: Self::UPLOAD_ACTION,
+                error: error.map(AppError::message),
+            }),
+            error,
+        )
+    }
+
+    async fn plan(state: &AppState, bytes: &[u8]) -> Result<Plan<UnitRow>, AppError> {
+        service::preview_import(&state.db, bytes).await
+    }
+
+    async fn apply(
+        state: &AppState,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        digest: &str,
+    ) -> Result<(), AppError> {
+        service::apply_import(&state.db, actor, file_name, bytes, digest).await?;
+        Ok(())
     }
 }
