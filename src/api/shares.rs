@@ -70,7 +70,6 @@ pub async fn create(
     headers: HeaderMap,
     ApiJson(input): ApiJson<ShareInput>,
 ) -> AppResult<(StatusCode, Json<ShareView>)> {
-    user.require_write()?;
     let key = match headers.get("idempotency-key") {
         Some(value) => Some(check_idempotency_key(value.to_str().map_err(|_| {
             AppError::invalid(
@@ -125,7 +124,6 @@ pub async fn create_batch(
     user: CurrentUser,
     ApiJson(batch): ApiJson<BatchInput>,
 ) -> AppResult<Json<Value>> {
-    user.require_write()?;
     let max = state.settings.max_batch_items;
     if batch.items.is_empty() {
         return Err(AppError::invalid(

@@ -94,7 +94,7 @@ impl CurrentUser {
         self.sees_everything()
     }
 
-    /// Whether this credential may change anything.
+    /// Whether this credential may change anything (the guard refuses unsafe methods otherwise).
     pub fn may_write(&self) -> bool {
         !matches!(
             self.credential,
@@ -103,15 +103,6 @@ impl CurrentUser {
                 ..
             }
         )
-    }
-
-    /// Refuses writes made with a read-only token.
-    pub fn require_write(&self) -> Result<(), AppError> {
-        if self.may_write() {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
     }
 
     /// The CSRF token of a browser session.

@@ -452,7 +452,6 @@ pub async fn create(
         idempotency_key: form.idempotency_key.clone().unwrap_or_default(),
     };
     let result = async {
-        user.require_write()?;
         let platform = form.platform.as_deref().map(str::trim).unwrap_or_default();
         if platform.is_empty() {
             return Err(AppError::invalid(

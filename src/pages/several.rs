@@ -194,10 +194,7 @@ pub async fn submit_form(
         view.problem = Some(Problem::from_error(&err, lang));
         return with_status(page(state, lang, user, view), &err);
     }
-    if let Err(err) = user
-        .require_write()
-        .and_then(|()| check_write_rate(state, user))
-    {
+    if let Err(err) = check_write_rate(state, user) {
         view.problem = Some(Problem::from_error(&err, lang));
         return with_status(page(state, lang, user, view), &err);
     }

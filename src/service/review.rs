@@ -74,7 +74,6 @@ pub async fn decide(
     decision: Decision,
     reason: Option<&str>,
 ) -> AppResult<ShareView> {
-    user.require_write()?;
     let reason =
         check_reason(decision, reason).map_err(|m| AppError::invalid("reason_required", m))?;
     let share = share::Entity::find_by_id(share_id)

@@ -23,7 +23,6 @@ pub async fn create_own(
             "Tên token phải có từ 1 đến 100 ký tự.",
         ));
     }
-    user.require_write()?;
     let (token, secret) = db::tokens::create(&state.db, user.person.id, name, read_only).await?;
     db::audit::record(
         &state.db,
@@ -41,7 +40,6 @@ pub async fn create_own(
 
 /// Revokes one of the caller's own tokens.
 pub async fn revoke_own(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<()> {
-    user.require_write()?;
     let owned = db::tokens::of_person(&state.db, user.person.id)
         .await?
         .into_iter()

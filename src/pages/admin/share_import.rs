@@ -125,7 +125,6 @@ pub async fn preview(
     user: CurrentUser,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> PageResult<Response> {
-    user.require_write()?;
     let mut view = page(lang, &user);
     let upload = match read_upload(multipart).await.and_then(Upload::into_text) {
         Ok(upload) => upload,
@@ -189,7 +188,6 @@ pub async fn confirm(
     user: CurrentUser,
     PageForm(form): PageForm<ConfirmForm>,
 ) -> PageResult<Response> {
-    user.require_write()?;
     let mut view = page(lang, &user);
     let outcome = async {
         let (file_name, text) = load_text_draft(&state, &user, DRAFT_KIND, &form.token).await?;
