@@ -10,7 +10,8 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::service::tally::{Scope, TallyRowView, for_scope};
+use crate::export::EvaluationRow;
+use crate::service::tally::{Scope, for_scope};
 
 /// Per-person tallies of the unit's subtree for a year.
 #[utoipa::path(get, path = "/api/v1/units/{code}/tally", tag = "units", security(("bearer" = [])), params(("code" = String, Path, description = "unit code"), ("year" = Option<i32>, Query, description = "work year, this year by default")), responses((status = 200, description = "Per-person rows in Vietnamese name order"), (status = 403, description = "`forbidden` outside the caller's scope", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
@@ -43,7 +44,7 @@ pub async fn tally(
         },
     )
     .await?;
-    let rows: Vec<TallyRowView> = tally.rows.iter().map(TallyRowView::from).collect();
+    let rows: Vec<EvaluationRow> = tally.rows.iter().map(EvaluationRow::from).collect();
     Ok(Json(json!({
         "year": year,
         "closed": tally.closed,

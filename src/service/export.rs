@@ -24,9 +24,8 @@ use crate::export::evaluation::{EvaluationCsv, EvaluationJson, EvaluationXlsx};
 use crate::export::report::{AnnualReport, ReportBuilder, ReportGroup};
 use crate::export::shortlist::{Rule, Shortlist, ShortlistBuilder, UnitGroup};
 use crate::export::{EvaluationRow, FormHeader, Format};
-use crate::tally::{
-    DayCount, Employment, MonthCount, Period, Policy, evaluation_period, person_figures,
-};
+use crate::service::tally::partial_month_counts;
+use crate::tally::{Employment, MonthCount, Period, Policy, evaluation_period, person_figures};
 
 /// About this many people are loaded at once (a larger unit is one chunk by itself).
 pub const CHUNK_PEOPLE: u64 = 1000;
@@ -406,7 +405,6 @@ impl EvaluationPlan {
         let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
         let slices = self.period.month_slices();
         let mut months: HashMap<i64, Vec<MonthCount>> = HashMap::new();
-        let mut days: HashMap<i64, Vec<DayCount>> = HashMap::new();
         let full: Vec<_> = slices.iter().filter(|s| s.full).collect();
         if let (Some(first), Some(last)) = (full.first(), full.last()) {
             // Exports print totals and quarters, so the database sums each quarter's whole
@@ -445,18 +443,7 @@ impl EvaluationPlan {
                 }
             }
         }
-        for slice in slices.iter().filter(|s| !s.full) {
-            for r in
-                db::tally::days(db, Who::People(&ids), slice.days.start, slice.days.end).await?
-            {
-                days.entry(r.person_id).or_default().push(DayCount {
-                    date: r.date,
-                    unit_id: r.unit_id,
-                    accepted: r.accepted,
-                    rejected: r.rejected,
-                });
-            }
-        }
+        let days = partial_month_counts(db, &self.period, Who::People(&ids)).await?;
         Ok(people
             .into_iter()
             .filter_map(|p| {

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use entity::{person, unit};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
-use serde::Serialize;
 
 use crate::db;
 use crate::db::tally::Who;
 use crate::domain::names;
+use crate::export::EvaluationRow;
 use crate::tally::{
     DayCount, Employment, MonthCount, PersonFigures, Policy, evaluation_period, person_figures,
 };
@@ -66,12 +66,13 @@ pub async fn for_scope(
     if let Some(row) = policy_row.as_ref().filter(|p| p.closed_at.is_some()) {
         return from_snapshot(db, row, scope).await;
     }
+    let policy = policy_row.as_ref().map(db::policy::to_policy);
     let people = match scope {
         Scope::Person(person) => vec![person.clone()],
         Scope::Subtree { ids, .. } => db::people::in_units(db, ids).await?,
-        Scope::Everyone => return for_everyone(db, year).await,
+        Scope::Everyone => return for_everyone(db, year, policy).await,
     };
-    for_people(db, year, people).await
+    live(db, year, policy, people).await
 }
 
 /// A closed year's frozen figures.
@@ -184,6 +185,16 @@ pub async fn for_people(
     people: Vec<person::Model>,
 ) -> Result<YearTally, DbErr> {
     let policy = db::policy::for_year(db, year).await?;
+    live(db, year, policy, people).await
+}
+
+/// Live figures from the counters, for these people under this policy.
+async fn live(
+    db: &impl ConnectionTrait,
+    year: i32,
+    policy: Option<Policy>,
+    people: Vec<person::Model>,
+) -> Result<YearTally, DbErr> {
     let period = evaluation_period(policy.as_ref(), year);
     let people: Vec<person::Model> = people
         .into_iter()
@@ -201,8 +212,11 @@ pub async fn for_people(
 
 /// The whole province's figures: the roster and the counters are read at the same time (on two
 /// pooled connections), since together they are most of the time a province-wide tally takes.
-async fn for_everyone(db: &impl ConnectionTrait, year: i32) -> Result<YearTally, DbErr> {
-    let policy = db::policy::for_year(db, year).await?;
+async fn for_everyone(
+    db: &impl ConnectionTrait,
+    year: i32,
+    policy: Option<Policy>,
+) -> Result<YearTally, DbErr> {
     let period = evaluation_period(policy.as_ref(), year);
     let (people, counters, units) = tokio::try_join!(
         everyone(db),
@@ -253,21 +267,29 @@ async fn counters(
                 });
         }
     }
-    for slice in slices.iter().filter(|s| !s.full) {
+    counters.days = partial_month_counts(db, period, who).await?;
+    Ok(counters)
+}
+
+/// Counts of the months a period covers only partly (it starts or ends mid-month), per person
+/// id, straight from the shares.
+pub async fn partial_month_counts(
+    db: &impl ConnectionTrait,
+    period: &crate::tally::Period,
+    who: Who<'_>,
+) -> Result<HashMap<i64, Vec<DayCount>>, DbErr> {
+    let mut days: HashMap<i64, Vec<DayCount>> = HashMap::new();
+    for slice in period.month_slices().iter().filter(|s| !s.full) {
         for row in db::tally::days(db, who, slice.days.start, slice.days.end).await? {
-            counters
-                .days
-                .entry(row.person_id)
-                .or_default()
-                .push(DayCount {
-                    date: row.date,
-                    unit_id: row.unit_id,
-                    accepted: row.accepted,
-                    rejected: row.rejected,
-                });
+            days.entry(row.person_id).or_default().push(DayCount {
+                date: row.date,
+                unit_id: row.unit_id,
+                accepted: row.accepted,
+                rejected: row.rejected,
+            });
         }
     }
-    Ok(counters)
+    Ok(days)
 }
 
 async fn units_by_id(db: &impl ConnectionTrait) -> Result<HashMap<i64, unit::Model>, DbErr> {
@@ -326,36 +348,7 @@ pub fn sort_people(rows: &mut [PersonTally]) {
     });
 }
 
-/// A tally row as the API returns it.
-#[derive(Debug, Clone, Serialize)]
-pub struct TallyRowView {
-    /// Staff code.
-    pub staff_code: String,
-    /// Full name.
-    pub full_name: String,
-    /// Current unit code.
-    pub unit_code: String,
-    /// Current unit name.
-    pub unit_name: String,
-    /// Position.
-    pub position: Option<String>,
-    /// Employment type.
-    pub employment_type: String,
-    /// Accepted shares in the period.
-    pub accepted: u32,
-    /// Rejected shares in the period.
-    pub rejected: u32,
-    /// Pro-rated target; null without a policy.
-    pub target: Option<u32>,
-    /// Whether the target is met; null without a policy.
-    pub met: Option<bool>,
-    /// Level name; null without a policy.
-    pub level: Option<String>,
-    /// Accepted shares per calendar quarter (Q1–Q4).
-    pub quarters: [u32; 4],
-}
-
-impl From<&PersonTally> for TallyRowView {
+impl From<&PersonTally> for EvaluationRow {
     fn from(row: &PersonTally) -> Self {
         Self {
             staff_code: row.person.staff_code.clone(),
@@ -378,6 +371,7 @@ impl From<&PersonTally> for TallyRowView {
             met: row.figures.met,
             level: row.figures.level.clone(),
             quarters: row.figures.accepted_by_quarter_number(),
+            unit_id: row.person.unit_id,
         }
     }
 }
