@@ -220,3 +220,51 @@ both_databases!(
         app.finish().await
     }
 );
+
+both_databases!(
+    each_role_finds_its_work_from_the_home_page,
+    |app| async move {
+        crate::admin_helpers::seed(&app).await;
+        let links = |html: &str, href: &str| html.contains(&format!("href=\"{href}"));
+
+        let staff = session_for(&app, "DB001").await;
+        let (status, _, home) = get(&app, "/", &staff).await;
+        assert_eq!(status, StatusCode::OK);
+        for href in ["/units", "/exports", "/policies/", "/admin"] {
+            assert!(!links(&home, href), "staff see no {href}");
+        }
+
+        let culture = session_for(&app, "DB004").await;
+        let (_, _, home) = get(&app, "/", &culture).await;
+        assert!(links(&home, "/exports") && links(&home, "/admin"), "{home}");
+        assert!(!links(&home, "/units") && !links(&home, "/policies/"));
+        let (status, _, admin) = get(&app, "/admin", &culture).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(links(&admin, "/admin/allowlist"));
+        assert!(!links(&admin, "/admin/roles") && !links(&admin, "/admin/people"));
+
+        let home_affairs = session_for(&app, "DB003").await;
+        let (_, _, home) = get(&app, "/", &home_affairs).await;
+        for href in ["/units", "/exports", "/policies/", "/admin"] {
+            assert!(links(&home, href), "Home Affairs sees {href}");
+        }
+        let (_, _, admin) = get(&app, "/admin", &home_affairs).await;
+        assert!(links(&admin, "/admin/units") && links(&admin, "/admin/people"));
+        assert!(!links(&admin, "/admin/roles") && !links(&admin, "/admin/allowlist"));
+
+        let admin_session = session_for(&app, "DB005").await;
+        let (_, _, admin) = get(&app, "/admin", &admin_session).await;
+        for href in [
+            "/admin/allowlist",
+            "/admin/units",
+            "/admin/people",
+            "/admin/roles",
+            "/admin/shares/import",
+            "/admin/audit",
+            "/admin/retention",
+        ] {
+            assert!(links(&admin, href), "admins see {href}");
+        }
+        app.finish().await
+    }
+);
