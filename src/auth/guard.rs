@@ -127,9 +127,12 @@ fn is_safe(method: &Method) -> bool {
 /// Largest form body read to find its CSRF field.
 const MAX_FORM_FOR_CSRF: usize = 256 * 1024;
 
-/// Largest multipart body read to find its CSRF field (the handler's own body limit applies
-/// after; this only bounds what the guard buffers).
-const MAX_MULTIPART_FOR_CSRF: usize = 8 * 1024 * 1024;
+/// Largest file an upload form may carry (imports: a province's roster as XLSX is ~2 MB).
+pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
+
+/// Largest multipart body: the file plus the form's other fields. The guard buffers up to this
+/// to find the CSRF field; upload routes set it as their body limit.
+pub const MAX_MULTIPART_BODY: usize = MAX_UPLOAD_BYTES + 64 * 1024;
 
 /// Finds the `_csrf` field of a buffered multipart body. The token stays in the body, like any
 /// form's: a query parameter would leak it into logs and history.
@@ -140,7 +143,7 @@ async fn multipart_csrf(content_type: &str, bytes: &axum::body::Bytes) -> Option
         .body(Body::from(bytes.clone()))
         .ok()?;
     // Without this, axum's default 2 MB limit would hide the token of any larger upload.
-    axum::extract::DefaultBodyLimit::max(MAX_MULTIPART_FOR_CSRF).apply(&mut request);
+    axum::extract::DefaultBodyLimit::max(MAX_MULTIPART_BODY).apply(&mut request);
     let mut multipart = Multipart::from_request(request, &()).await.ok()?;
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some(CSRF_FIELD) {
@@ -169,9 +172,9 @@ async fn presented_csrf(request: Request) -> Result<(Option<String>, Request), A
         .to_owned();
     if content_type.starts_with("multipart/form-data") {
         let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, MAX_MULTIPART_FOR_CSRF)
+        let bytes = axum::body::to_bytes(body, MAX_MULTIPART_BODY)
             .await
-            .map_err(|_| too_large())?;
+            .map_err(|_| upload_too_large())?;
         let token = multipart_csrf(&content_type, &bytes).await;
         return Ok((token, Request::from_parts(parts, Body::from(bytes))));
     }
@@ -187,6 +190,17 @@ async fn presented_csrf(request: Request) -> Result<(Option<String>, Request), A
         .find(|(key, _)| key == CSRF_FIELD)
         .map(|(_, value)| value.into_owned());
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// An upload over [`MAX_UPLOAD_BYTES`], said so the person knows what to do.
+pub fn upload_too_large() -> AppError {
+    AppError::bad_request(
+        "payload_too_large",
+        format!(
+            "Tệp quá lớn: tối đa {} MB. Hãy chia tệp thành nhiều phần.",
+            MAX_UPLOAD_BYTES / (1024 * 1024)
+        ),
+    )
 }
 
 fn too_large() -> AppError {

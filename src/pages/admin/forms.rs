@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
+use crate::auth::guard::{MAX_MULTIPART_BODY, MAX_UPLOAD_BYTES, upload_too_large as too_large};
 use crate::db;
 use crate::db::audit::Actor;
 use crate::error::AppError;
@@ -22,12 +23,9 @@ use crate::import::plan::{Outcome, Plan};
 use crate::pages::{Lang, PageForm, PageResult, render};
 use crate::service::units::UnitNode;
 
-/// Largest file the unit and roster imports accept (a province's roster as XLSX is ~2 MB).
-pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
-
 /// The body limit of the upload routes: the file plus the form's other fields.
 pub fn upload_limit() -> DefaultBodyLimit {
-    DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)
+    DefaultBodyLimit::max(MAX_MULTIPART_BODY)
 }
 
 /// An uploaded file, with the form's other fields.
@@ -65,16 +63,6 @@ impl Upload {
             fields: self.fields,
         })
     }
-}
-
-fn too_large() -> AppError {
-    AppError::bad_request(
-        "payload_too_large",
-        format!(
-            "Tệp quá lớn: tối đa {} MB. Hãy chia tệp thành nhiều phần.",
-            MAX_UPLOAD_BYTES / (1024 * 1024)
-        ),
-    )
 }
 
 fn unreadable() -> AppError {
