@@ -2,7 +2,6 @@
 //! records into the per-person figures of the annual evaluation.
 
 pub mod api;
-pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod db;
@@ -14,8 +13,10 @@ pub mod import;
 pub mod observability;
 pub mod pages;
 pub mod review;
+pub mod router;
 pub mod service;
 pub mod settings;
+pub mod state;
 pub mod tally;
 pub mod telemetry;
 pub mod verify;

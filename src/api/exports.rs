@@ -11,13 +11,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use super::json::{ApiQuery, check_year};
-use crate::app::AppState;
+use super::json::ApiQuery;
 use crate::auth::CurrentUser;
-use crate::db;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::export::{self, Format};
-use crate::service::export::{EvaluationPlan, ExportScope, TextExport, audit, xlsx};
+use crate::service::check_year;
+use crate::service::export::{EvaluationPlan, TextExport, audit, resolve_scope, xlsx};
+use crate::state::AppState;
 
 /// `?year=Y&format=xlsx|csv|json[&unit=CODE]`.
 #[derive(Debug, Deserialize)]
@@ -33,30 +33,6 @@ pub struct ExportQuery {
 
 fn default_format() -> String {
     "json".to_owned()
-}
-
-/// The scope a caller asked for, if they may have it: a unit they may read (`may_read_unit`),
-/// or the province when `province` allows it. Unknown units and units out of reach look the
-/// same to those who cannot see everything, so codes cannot be probed.
-pub async fn resolve_scope(
-    state: &AppState,
-    user: &CurrentUser,
-    unit: Option<&str>,
-    province: bool,
-) -> AppResult<ExportScope> {
-    let Some(code) = unit.map(str::trim).filter(|c| !c.is_empty()) else {
-        return if province {
-            Ok(ExportScope::Province)
-        } else {
-            Err(AppError::Forbidden)
-        };
-    };
-    match db::units::by_code(&state.db, code).await? {
-        Some(u) if province || user.can_read_unit(&u.path) => Ok(ExportScope::Unit(u)),
-        Some(_) => Err(AppError::Forbidden),
-        None if province || user.sees_everything() => Err(AppError::NotFound("đơn vị")),
-        None => Err(AppError::Forbidden),
-    }
 }
 
 /// Headers of a file download.
@@ -174,7 +150,7 @@ pub async fn evaluation(
     let year = check_year(query.year)?;
     let format: Format = query.format.parse()?;
     let scope = resolve_scope(
-        &state,
+        &state.db,
         &user,
         query.unit.as_deref(),
         user.can_export_evaluation(),

@@ -1,12 +1,16 @@
-//! Liveness and readiness for load balancers and orchestrators.
+//! Liveness and readiness for load balancers and orchestrators, and the Prometheus endpoint.
+
+use std::net::{IpAddr, SocketAddr};
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::app::AppState;
 use crate::db;
+use crate::error::AppError;
+use crate::state::AppState;
 
 /// The process is up: `200 {"status":"ok"}`, without touching the database.
 #[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "The process is up")))]
@@ -27,4 +31,36 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
             ),
         ),
     }
+}
+
+/// The client's address: the peer of the TCP connection (None in in-process tests).
+fn peer(request: &Request) -> Option<IpAddr> {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip())
+}
+
+/// Whether the request came through a proxy, whose peer address says nothing of the client.
+fn forwarded(request: &Request) -> bool {
+    let headers = request.headers();
+    headers.contains_key("forwarded")
+        || headers.contains_key("x-forwarded-for")
+        || headers.contains_key("x-real-ip")
+}
+
+/// `GET /metrics`: the Prometheus text, only to the addresses in `LANTOA_METRICS_ALLOW` and
+/// never through a proxy (anything with forwarding headers); everyone else gets a 404.
+pub async fn metrics(State(state): State<AppState>, request: Request) -> Response {
+    let allowed =
+        !forwarded(&request) && peer(&request).is_some_and(|ip| state.metrics_allow.allows(ip));
+    if !allowed {
+        return AppError::NotFound("đường dẫn này").into_response();
+    }
+    let mut response = state.metrics_text().into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
+    response
 }

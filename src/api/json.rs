@@ -83,15 +83,3 @@ where
             })
     }
 }
-
-/// Checks a year parameter (2000–2100).
-pub fn check_year(year: i32) -> Result<i32, AppError> {
-    if (2000..=2100).contains(&year) {
-        Ok(year)
-    } else {
-        Err(AppError::invalid(
-            "invalid_year",
-            "Năm không hợp lệ (2000–2100).",
-        ))
-    }
-}

@@ -6,13 +6,14 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::json::{ApiQuery, check_year};
-use crate::app::AppState;
+use super::json::ApiQuery;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::{AppError, AppResult};
+use crate::service::check_year;
 use crate::service::shares::ShareView;
 use crate::service::tally::{Scope, for_scope};
+use crate::state::AppState;
 use crate::tally::{Period, evaluation_period};
 
 /// `?year=Y[&month=M]`.

@@ -1,7 +1,6 @@
 //! The JSON API under `/api/v1`, plus `/healthz` and `/readyz`. Each route is declared with what
 //! its caller needs (`auth::guard::Need`); errors are rendered once, in `error`.
 
-pub mod error;
 pub mod exports;
 pub mod health;
 pub mod json;
@@ -31,7 +30,7 @@ pub fn routes(routes: Routes) -> Routes {
         .add(M::GET, "/healthz", Need::Public, health::live)
         .add(M::GET, "/readyz", Need::Public, health::ready)
         // The address check is inside: LANTOA_METRICS_ALLOW, never through a proxy.
-        .add(M::GET, "/metrics", Need::Public, crate::observability::metrics::serve)
+        .add(M::GET, "/metrics", Need::Public, health::metrics)
         .add(M::GET, "/api/v1/openapi.json", Need::Public, openapi::document)
         .add(M::GET, "/api/docs", Need::Public, openapi::page)
         .add(M::GET, "/api/docs/viewer.js", Need::Public, openapi::script)

@@ -5,12 +5,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
-use super::json::{ApiJson, check_year};
-use crate::app::AppState;
+use super::json::ApiJson;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::{AppError, AppResult};
+use crate::service::check_year;
 use crate::service::policy::{PolicyInput, close, reopen, set, view};
+use crate::state::AppState;
 
 /// The year's policy.
 #[utoipa::path(get, path = "/api/v1/policies/{year}", tag = "policies", security(("bearer" = [])), params(("year" = i32, Path, description = "work year")), responses((status = 200, description = "The year's policy"), (status = 404, description = "`not_found`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]

@@ -9,15 +9,15 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::exports::{download, resolve_scope, stream_workbook};
-use super::json::{ApiQuery, check_year};
-use crate::app::AppState;
+use super::exports::{download, stream_workbook};
+use super::json::ApiQuery;
 use crate::auth::CurrentUser;
-use crate::domain::roster::Role;
 use crate::error::{AppError, AppResult};
 use crate::export::shortlist::Rule;
 use crate::export::{self, Format};
-use crate::service::export::{EvaluationPlan, annual_report, audit, shortlist};
+use crate::service::check_year;
+use crate::service::export::{EvaluationPlan, annual_report, audit, resolve_scope, shortlist};
+use crate::state::AppState;
 
 /// `?year=Y[&format=json|xlsx][&unit=CODE]`.
 #[derive(Debug, Deserialize)]
@@ -41,11 +41,6 @@ fn report_format(text: Option<&str>) -> AppResult<Format> {
     }
 }
 
-/// May see aggregate reports of the whole province.
-pub fn reads_province_reports(user: &CurrentUser) -> bool {
-    user.sees_everything() || user.has_role(Role::Culture)
-}
-
 fn xlsx_error(err: rust_xlsxwriter::XlsxError) -> AppError {
     AppError::Internal(format!("xlsx: {err}"))
 }
@@ -60,10 +55,10 @@ pub async fn annual(
     let year = check_year(query.year)?;
     let format = report_format(query.format.as_deref())?;
     let scope = resolve_scope(
-        &state,
+        &state.db,
         &user,
         query.unit.as_deref(),
-        reads_province_reports(&user),
+        user.reads_province_reports(),
     )
     .await?;
     let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
@@ -135,7 +130,13 @@ pub async fn commendations(
     let year = check_year(query.year)?;
     let format = report_format(query.format.as_deref())?;
     let rule = query.rule();
-    let scope = resolve_scope(&state, &user, query.unit.as_deref(), user.sees_everything()).await?;
+    let scope = resolve_scope(
+        &state.db,
+        &user,
+        query.unit.as_deref(),
+        user.sees_everything(),
+    )
+    .await?;
     let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
     let list = shortlist(&state.db, &plan, rule).await?;
     audit(

@@ -6,14 +6,15 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::json::{ApiJson, ApiQuery, check_year};
+use super::json::{ApiJson, ApiQuery};
 use super::me::{PeriodQuery, resolve_period};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::review::Decision;
+use crate::service::check_year;
 use crate::service::review::{can_read_person, decide, entries_with_flags};
+use crate::state::AppState;
 
 /// `?staff_code=C&year=Y[&month=M]`.
 #[derive(Debug, Deserialize)]

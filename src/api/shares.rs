@@ -3,30 +3,17 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use governor::clock::{Clock, DefaultClock};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::json::ApiJson;
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::service::shares::{
-    Checks, DateRule, ShareInput, ShareView, check_idempotency_key, outcome_to_result, prepare,
+    Checks, DateRule, ShareInput, ShareView, check_idempotency_key, check_write_rate,
+    outcome_to_result, prepare,
 };
-
-/// Applies the per-person write limit.
-pub fn check_write_rate(state: &AppState, user: &CurrentUser) -> AppResult<()> {
-    if let Some(limiter) = &state.write_limiter
-        && let Err(not_until) = limiter.check_key(&user.person.id)
-    {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
-    Ok(())
-}
+use crate::state::AppState;
 
 /// Verifies and stores one share for the caller.
 async fn submit(

@@ -8,12 +8,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::json::ApiJson;
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::audit::Event;
 use crate::error::{AppError, AppResult};
 use crate::service::tokens::{create_own, revoke_own};
+use crate::state::AppState;
 
 /// Lists the caller's tokens (never their secrets).
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "me", security(("bearer" = [])), responses((status = 200, description = "The caller's tokens, never their secrets"), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]

@@ -4,14 +4,15 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
-use super::json::{ApiQuery, check_year};
+use super::json::ApiQuery;
 use super::me::YearQuery;
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::export::EvaluationRow;
+use crate::service::check_year;
 use crate::service::tally::{Scope, for_scope};
+use crate::state::AppState;
 
 /// Per-person tallies of the unit's subtree for a year.
 #[utoipa::path(get, path = "/api/v1/units/{code}/tally", tag = "units", security(("bearer" = [])), params(("code" = String, Path, description = "unit code"), ("year" = Option<i32>, Query, description = "work year, this year by default")), responses((status = 200, description = "Per-person rows in Vietnamese name order"), (status = 403, description = "`forbidden` outside the caller's scope", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]

@@ -17,9 +17,9 @@ use governor::clock::{Clock, DefaultClock};
 
 use super::csrf::{CSRF_FIELD, CSRF_HEADER, matches};
 use super::{CurrentUser, resolve};
-use crate::app::AppState;
 use crate::domain::roster::Role;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// What a route requires of its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +111,7 @@ fn refuse(path: &str, path_and_query: &str, err: AppError) -> Response {
         return Redirect::to(&format!("/auth/login?next={next}")).into_response();
     }
     if !is_api(path) {
-        return crate::pages::error_page(&err);
+        return crate::error::page::error_page(&err);
     }
     err.into_response()
 }

@@ -9,8 +9,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use tokio::net::TcpListener;
 
 use super::{CliError, CliResult};
-use crate::app::{AppState, build_router, serve_with_grace, shutdown_signal};
+use crate::router::{build_router, serve_with_grace, shutdown_signal};
 use crate::settings::Settings;
+use crate::state::AppState;
 
 /// Runs the service with these settings.
 pub async fn run(mut settings: Settings, bind: Option<SocketAddr>) -> CliResult {

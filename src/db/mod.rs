@@ -15,6 +15,7 @@ pub mod shares;
 pub mod tally;
 pub mod tokens;
 pub mod units;
+pub mod writer;
 
 use std::time::Duration;
 

@@ -1,5 +1,6 @@
 //! Validated value types shared by the API, the CLI and the database layer.
 
+pub mod lang;
 pub mod links;
 pub mod names;
 pub mod roster;

@@ -2,12 +2,8 @@
 //! application state, rendered by the `/metrics` handler in the OpenMetrics text format. No
 //! global recorder and no listener of its own, so every in-process test app counts on its own.
 
-use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -15,7 +11,6 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 
 /// Labels of a request counter: method, route template (never the raw path), status.
@@ -190,18 +185,22 @@ impl Metrics {
     }
 
     /// Renders everything in the OpenMetrics text format, reading the pool's gauges now.
-    pub fn render(&self, state: &AppState) -> String {
-        let (size, idle) = pool_use(&state.db);
+    pub fn render(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        pool_max: u32,
+        writer_queue: usize,
+    ) -> String {
+        let (size, idle) = pool_use(db);
         self.pool
             .get_or_create(&PoolLabels { state: "idle" })
             .set(idle);
         self.pool
             .get_or_create(&PoolLabels { state: "in_use" })
             .set(size.saturating_sub(idle));
-        self.pool_max
-            .set(i64::from(state.settings.db_max_connections.max(1)));
+        self.pool_max.set(i64::from(pool_max.max(1)));
         self.writer_queue
-            .set(i64::try_from(state.writer.queue_depth()).unwrap_or(i64::MAX));
+            .set(i64::try_from(writer_queue).unwrap_or(i64::MAX));
         let mut text = String::new();
         if prometheus_client::encoding::text::encode(&mut text, &self.registry).is_err() {
             text.clear();
@@ -228,36 +227,4 @@ fn pool_use(db: &sea_orm::DatabaseConnection) -> (i64, i64) {
         i64::from(size),
         i64::try_from(idle).unwrap_or(i64::from(size)),
     )
-}
-
-/// The client's address: the peer of the TCP connection (None in in-process tests).
-fn peer(request: &Request) -> Option<IpAddr> {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ci| ci.0.ip())
-}
-
-/// Whether the request came through a proxy, whose peer address says nothing of the client.
-fn forwarded(request: &Request) -> bool {
-    let headers = request.headers();
-    headers.contains_key("forwarded")
-        || headers.contains_key("x-forwarded-for")
-        || headers.contains_key("x-real-ip")
-}
-
-/// `GET /metrics`: the Prometheus text, only to the addresses in `LANTOA_METRICS_ALLOW` and
-/// never through a proxy (anything with forwarding headers); everyone else gets a 404.
-pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
-    let allowed =
-        !forwarded(&request) && peer(&request).is_some_and(|ip| state.metrics_allow.allows(ip));
-    if !allowed {
-        return AppError::NotFound("đường dẫn này").into_response();
-    }
-    let mut response = state.metrics.render(&state).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
-    );
-    response
 }

@@ -12,13 +12,13 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{Lang, PageResult, error_page, render};
-use crate::app::AppState;
 use crate::auth::cookies::{self, LOGIN_COOKIE, SESSION_COOKIE};
 use crate::auth::guard::client_ip;
 use crate::auth::{Credential, CurrentUser, csrf};
 use crate::db;
 use crate::db::audit::{Actor, Event};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
 /// A same-site path to return to; anything else becomes `/`.
 pub fn safe_next(next: Option<&str>) -> String {

@@ -11,11 +11,11 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::{Lang, PageResult, render};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::AppError;
 use crate::service::tally::{PersonTally, Scope, YearTally, for_scope};
+use crate::state::AppState;
 use crate::tally::{Period, quarter_of, scale};
 
 /// `?year=&sort=name|accepted|percent&behind=1&q=`.
@@ -267,7 +267,7 @@ pub async fn show(
     };
     let today = state.clock.today();
     let year = query.year.unwrap_or(today.year());
-    crate::api::json::check_year(year)?;
+    crate::service::check_year(year)?;
     let ids = db::units::subtree_ids(&state.db, &unit).await?;
     let tally = for_scope(
         &state.db,

@@ -10,9 +10,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{Lang, PageResult, render};
-use crate::api::exports::resolve_scope;
-use crate::api::reports::reads_province_reports;
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::roster::Role;
 use crate::domain::time::format_vi;
@@ -23,8 +20,9 @@ use crate::export::{
     FormHeader, date_line_capitalised, number_vi as number, percent_vi as percent,
 };
 use crate::service::export::{
-    EvaluationPlan, ExportScope, UnitTree, annual_report, audit, shortlist,
+    EvaluationPlan, ExportScope, UnitTree, annual_report, audit, resolve_scope, shortlist,
 };
+use crate::state::AppState;
 use crate::verify::Platform;
 
 /// A unit in a drop-down, indented by depth.
@@ -95,7 +93,7 @@ pub async fn index(
     let year = year_or_this(&state, query.year.as_deref());
     let tree = UnitTree::load(&state.db).await?;
     let everything = user.sees_everything();
-    let province_reports = reads_province_reports(&user);
+    let province_reports = user.reads_province_reports();
     let head = user.has_role(Role::UnitHead);
     Ok(render(&ExportsPage {
         lang,
@@ -201,7 +199,7 @@ pub async fn annual(
     Query(query): Query<ReportPageQuery>,
 ) -> PageResult<Response> {
     let year = year_or_this(&state, query.year.as_deref());
-    let province = reads_province_reports(&user);
+    let province = user.reads_province_reports();
     let tree = UnitTree::load(&state.db).await?;
     // A unit head without a unit given sees their own unit.
     let unit = query
@@ -218,7 +216,7 @@ pub async fn annual(
                 })
                 .map(|u| u.code.clone())
         });
-    let scope = resolve_scope(&state, &user, unit.as_deref(), province).await?;
+    let scope = resolve_scope(&state.db, &user, unit.as_deref(), province).await?;
     let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
     let report: AnnualReport = annual_report(&state.db, &plan).await?;
     audit(
@@ -321,7 +319,7 @@ pub async fn commendations(
     let rule = query.rule();
     let tree = UnitTree::load(&state.db).await?;
     let unit = query.unit.as_deref().filter(|u| !u.trim().is_empty());
-    let scope = resolve_scope(&state, &user, unit, user.sees_everything()).await?;
+    let scope = resolve_scope(&state.db, &user, unit, user.sees_everything()).await?;
     let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
     let list = shortlist(&state.db, &plan, rule).await?;
     audit(

@@ -9,11 +9,11 @@ use serde::Deserialize;
 
 use super::home::platform_label;
 use super::{Lang, PageResult, render};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::tally::Who;
 use crate::domain::time::format_vi;
+use crate::state::AppState;
 use crate::tally::Period;
 
 /// `?year=Y&month=M`; anything unreadable falls back to this month.

@@ -13,13 +13,13 @@ use sea_orm::EntityTrait;
 use serde::Deserialize;
 
 use super::{Lang, PageForm, PageResult, render};
-use crate::api::shares::check_write_rate;
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::links;
 use crate::domain::time::format_vi;
 use crate::error::{AppError, AppResult};
+use crate::service::shares::check_write_rate;
 use crate::service::shares::{Checks, DateRule, ShareInput, outcome_to_result, prepare};
+use crate::state::AppState;
 use crate::verify::{Platform, PostError, Reason};
 
 /// What the form holds (as typed, so a refused form comes back unchanged).

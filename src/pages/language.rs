@@ -7,7 +7,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::safe_next;
-use crate::auth::cookies::{self, LANG_COOKIE};
+use axum::http::request::Parts;
+
+use crate::auth::cookies::{self, LANG_COOKIE, read};
+use crate::domain::lang::Lang;
 
 /// A year: long enough to be a preference.
 const LANG_MAX_AGE_SECS: i64 = 366 * 24 * 3600;
@@ -66,6 +69,33 @@ fn without_lang(path: &str) -> String {
         base.to_owned()
     } else {
         format!("{base}?{}", kept.join("&"))
+    }
+}
+
+/// How a request chooses its language.
+impl Lang {
+    /// From `?lang=` or the language cookie.
+    pub fn from_parts(parts: &Parts) -> Self {
+        let from_query = parts.uri.query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "lang")
+                .map(|(_, v)| v.into_owned())
+        });
+        match from_query
+            .as_deref()
+            .or_else(|| read(&parts.headers, LANG_COOKIE))
+        {
+            Some("en") => Self::En,
+            _ => Self::Vi,
+        }
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::from_parts(parts))
     }
 }
 

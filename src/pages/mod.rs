@@ -16,16 +16,15 @@ pub mod several;
 pub mod static_files;
 pub mod tokens;
 
-use askama::Template;
 use axum::http::Method;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
-use crate::auth::cookies::{LANG_COOKIE, read};
 use crate::auth::guard::{Need, Routes};
+pub use crate::domain::lang::Lang;
 use crate::domain::roster::Role;
 use crate::error::AppError;
+pub use crate::error::page::{error_page, render};
 
 /// Every page route, with its need.
 pub fn routes(routes: Routes) -> Routes {
@@ -161,58 +160,6 @@ pub fn work_links(user: &crate::auth::CurrentUser, lang: Lang) -> Vec<WorkLink> 
     links
 }
 
-/// The interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// Tiếng Việt (default).
-    #[default]
-    Vi,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// From `?lang=` or the language cookie.
-    pub fn from_parts(parts: &Parts) -> Self {
-        let from_query = parts.uri.query().and_then(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .find(|(k, _)| k == "lang")
-                .map(|(_, v)| v.into_owned())
-        });
-        match from_query
-            .as_deref()
-            .or_else(|| read(&parts.headers, LANG_COOKIE))
-        {
-            Some("en") => Self::En,
-            _ => Self::Vi,
-        }
-    }
-
-    /// Picks the text in this language.
-    pub fn s<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Self::Vi => vi,
-            Self::En => en,
-        }
-    }
-
-    /// The `lang` attribute.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Vi => "vi",
-            Self::En => "en",
-        }
-    }
-}
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Lang {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self::from_parts(parts))
-    }
-}
-
 /// An error on a page: rendered as an HTML page (the API renders the same `AppError` as JSON).
 #[derive(Debug)]
 pub struct PageError(pub AppError);
@@ -281,52 +228,4 @@ where
                 ))
             })
     }
-}
-
-/// Renders a template, or a plain error if the template itself fails.
-pub fn render(template: &impl Template) -> Response {
-    match template.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(err) => {
-            tracing::error!(error = %err, "template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Đã xảy ra lỗi hệ thống.").into_response()
-        }
-    }
-}
-
-/// A page that says what went wrong, with the error's status.
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    /// Language.
-    pub lang: Lang,
-    /// Title.
-    pub title: String,
-    /// Explanation.
-    pub message: String,
-}
-
-/// The error page for an outcome (pages' counterpart of the API's JSON error).
-pub fn error_page(err: &AppError) -> Response {
-    let page = ErrorPage {
-        lang: Lang::Vi,
-        title: match err {
-            AppError::Forbidden | AppError::CsrfFailed => "Không có quyền truy cập".into(),
-            AppError::NotFound(_) => "Không tìm thấy".into(),
-            AppError::Invalid { .. } | AppError::BadRequest { .. } => {
-                "Thông tin chưa hợp lệ".into()
-            }
-            AppError::RateLimited { .. } => "Quá nhiều yêu cầu".into(),
-            _ => "Có lỗi xảy ra".into(),
-        },
-        message: err.message(),
-    };
-    let mut response = render(&page);
-    *response.status_mut() = err.status();
-    if let AppError::RateLimited { retry_after_secs } = err
-        && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
-    {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
-    }
-    response
 }

@@ -15,12 +15,12 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Lang, PageResult, render};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::audit::Event;
 use crate::domain::time::format_vi;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
 /// Everything held about one person.
 #[derive(Debug, Serialize)]

@@ -9,7 +9,6 @@ use chrono::Datelike;
 use serde::Deserialize;
 
 use super::{Lang, PageResult, render};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::domain::time::format_vi;
@@ -18,6 +17,7 @@ use crate::review::Decision;
 use crate::service::review::{
     ReviewItem, can_read_person, can_review_person, decide, entries_with_flags,
 };
+use crate::state::AppState;
 use crate::tally::evaluation_period;
 
 /// `?year=`.
@@ -122,7 +122,7 @@ pub async fn show(
         None if user.sees_everything() => return Err(AppError::NotFound("cán bộ").into()),
         _ => return Err(AppError::Forbidden.into()),
     };
-    let year = crate::api::json::check_year(query.year.unwrap_or(state.clock.today().year()))?;
+    let year = crate::service::check_year(query.year.unwrap_or(state.clock.today().year()))?;
     let policy = db::policy::for_year(&state.db, year).await?;
     let period = evaluation_period(policy.as_ref(), year);
     let items = entries_with_flags(&state.db, person.id, period.start, period.end).await?;

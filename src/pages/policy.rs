@@ -7,13 +7,13 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Lang, PageResult, render};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::domain::roster::Role;
 use crate::domain::time::{format_vi, parse_date};
 use crate::error::AppError;
 use crate::service::policy::{PolicyInput, close, reopen, set};
+use crate::state::AppState;
 use crate::tally::Level;
 
 #[derive(Template)]
@@ -82,7 +82,7 @@ pub async fn show(
     user: CurrentUser,
     Path(year): Path<i32>,
 ) -> PageResult<Response> {
-    let year = crate::api::json::check_year(year)?;
+    let year = crate::service::check_year(year)?;
     page(&state, lang, &user, year, None).await
 }
 
@@ -150,7 +150,7 @@ pub async fn submit(
     Path(year): Path<i32>,
     body: Bytes,
 ) -> PageResult<Response> {
-    let year = crate::api::json::check_year(year)?;
+    let year = crate::service::check_year(year)?;
     let actor = user.actor();
     let action = url::form_urlencoded::parse(&body)
         .find(|(k, _)| k == "action")

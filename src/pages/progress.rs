@@ -8,10 +8,10 @@ use chrono::Datelike;
 use serde::Deserialize;
 
 use super::{Lang, PageResult, render};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::time::format_vi;
 use crate::service::tally::for_people;
+use crate::state::AppState;
 use crate::tally::quarter_of;
 
 /// `?year=Y`.

@@ -12,13 +12,13 @@ use super::home::{
     reasons_for_script, submit as submit_share,
 };
 use super::{Lang, PageForm, render};
-use crate::api::shares::check_write_rate;
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::links;
 use crate::domain::time::format_vi;
 use crate::error::AppError;
 use crate::service::shares::ShareInput;
+use crate::service::shares::check_write_rate;
+use crate::state::AppState;
 use crate::verify::verify_source;
 
 /// One address found in the text and what became of it.

@@ -7,9 +7,9 @@ use entity::api_token;
 use serde::Deserialize;
 
 use super::{Lang, PageForm, PageResult, render};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::service::tokens::{create_own, revoke_own};
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "tokens.html")]

@@ -14,6 +14,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::audit::{Actor, Event};
 use crate::db::tally::Who;
@@ -54,6 +55,30 @@ impl ExportScope {
             Self::Province => None,
             Self::Unit(u) => Some(&u.name),
         }
+    }
+}
+
+/// The scope a caller asked for, if they may have it: a unit they may read (`may_read_unit`),
+/// or the province when `province` allows it. Unknown units and units out of reach look the
+/// same to those who cannot see everything, so codes cannot be probed.
+pub async fn resolve_scope(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    unit: Option<&str>,
+    province: bool,
+) -> AppResult<ExportScope> {
+    let Some(code) = unit.map(str::trim).filter(|c| !c.is_empty()) else {
+        return if province {
+            Ok(ExportScope::Province)
+        } else {
+            Err(AppError::Forbidden)
+        };
+    };
+    match db::units::by_code(db, code).await? {
+        Some(u) if province || user.can_read_unit(&u.path) => Ok(ExportScope::Unit(u)),
+        Some(_) => Err(AppError::Forbidden),
+        None if province || user.sees_everything() => Err(AppError::NotFound("đơn vị")),
+        None => Err(AppError::Forbidden),
     }
 }
 

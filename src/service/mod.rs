@@ -14,4 +14,17 @@ pub mod shares;
 pub mod tally;
 pub mod tokens;
 pub mod units;
-pub mod writer;
+
+use crate::error::AppError;
+
+/// Checks a year parameter (2000–2100).
+pub fn check_year(year: i32) -> Result<i32, AppError> {
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(AppError::invalid(
+            "invalid_year",
+            "Năm không hợp lệ (2000–2100).",
+        ))
+    }
+}

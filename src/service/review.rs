@@ -6,7 +6,6 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Transactio
 use serde::Serialize;
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::audit::Event;
@@ -14,6 +13,7 @@ use crate::domain::roster::{Role, ShareStatus};
 use crate::error::{AppError, AppResult};
 use crate::review::{Decision, Entry, Flag, check_reason, flags};
 use crate::service::shares::ShareView;
+use crate::state::AppState;
 
 /// The materialised path of a person's current unit.
 pub async fn unit_path_of(db: &impl ConnectionTrait, person: &person::Model) -> AppResult<String> {

@@ -2,11 +2,14 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use entity::{person, share};
+use governor::clock::{Clock, DefaultClock};
 use serde::{Deserialize, Serialize};
 
+use crate::auth::CurrentUser;
 use crate::db::shares::{InsertOutcome, NewShare};
 use crate::domain::time::{local_date, parse_date};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::verify::{Allowlist, Platform, check_post, verify_source};
 
 /// A share as the person submits it.
@@ -262,4 +265,17 @@ pub fn outcome_to_result(outcome: InsertOutcome) -> AppResult<(share::Model, boo
 /// Today's date where the province is.
 pub fn today() -> NaiveDate {
     local_date(Utc::now())
+}
+
+/// Applies the per-person write limit.
+pub fn check_write_rate(state: &AppState, user: &CurrentUser) -> AppResult<()> {
+    if let Some(limiter) = &state.write_limiter
+        && let Err(not_until) = limiter.check_key(&user.person.id)
+    {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    Ok(())
 }

@@ -3,11 +3,11 @@
 use entity::api_token;
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::audit::Event;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
 /// Creates a token for the caller; returns it and its secret (shown once).
 pub async fn create_own(

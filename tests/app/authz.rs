@@ -351,7 +351,7 @@ both_databases!(
             Some(app.token_for("DB005").await),
         ];
         let cases = matrix();
-        let specs = lantoa::app::routes(&app.state).specs().to_vec();
+        let specs = lantoa::router::routes(&app.state).specs().to_vec();
         for spec in &specs {
             assert!(
                 cases
@@ -400,7 +400,7 @@ async fn a_route_table_entry_records_its_need() {
     let app = TestApp::spawn(crate::helpers::Backend::Sqlite)
         .await
         .expect("sqlite");
-    let routes = lantoa::app::routes(&app.state);
+    let routes = lantoa::router::routes(&app.state);
     let export = routes
         .specs()
         .iter()

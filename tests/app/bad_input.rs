@@ -272,7 +272,7 @@ both_databases!(
         let admin = app.token_for("DB005").await;
         let staff = app.token_for("DB001").await;
         let before = counts(&app).await;
-        let specs = lantoa::app::routes(&app.state).specs().to_vec();
+        let specs = lantoa::router::routes(&app.state).specs().to_vec();
         let bodies = bodies();
         let mut sent = 0usize;
         for spec in &specs {

@@ -7,8 +7,9 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
-use lantoa::app::{AppState, build_router};
+use lantoa::router::build_router;
 use lantoa::settings::{Secret, Settings};
+use lantoa::state::AppState;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -149,7 +150,7 @@ impl TestApp {
         let at = at
             .parse::<chrono::DateTime<chrono::Utc>>()
             .expect("an RFC 3339 instant");
-        self.state.clock = lantoa::app::Clock::Fixed(at);
+        self.state.clock = lantoa::state::Clock::Fixed(at);
         self.router = build_router(self.state.clone());
     }
 

@@ -14,6 +14,7 @@ mod admin_units;
 mod api_errors;
 mod api_shares;
 mod api_tally;
+mod architecture;
 mod authz;
 mod backup;
 mod bad_input;

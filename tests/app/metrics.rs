@@ -211,7 +211,7 @@ both_databases!(
 
         // Two permits for this server.
         app.state.in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(2));
-        app.router = lantoa::app::build_router(app.state.clone());
+        app.router = lantoa::router::build_router(app.state.clone());
         let tokens = seeded_tokens(&app).await;
         // Two submissions whose bodies never arrive hold both permits.
         let mut held = Vec::new();
@@ -243,7 +243,7 @@ both_databases!(
         assert_eq!(status, StatusCode::OK, "/healthz is outside the limit");
         let (status, _, _) = app.request(Method::GET, "/readyz", None, None, &[]).await;
         assert_eq!(status, StatusCode::OK, "/readyz too");
-        let text = app.state.metrics.render(&app.state);
+        let text = app.state.metrics_text();
         assert!(text.contains("lantoa_http_requests_shed_total 1"), "{text}");
         assert!(text.contains("lantoa_http_requests_in_flight 2"), "{text}");
         // A client that gives up frees its permit.
@@ -257,8 +257,7 @@ both_databases!(
         assert_eq!(status, StatusCode::OK);
         assert!(
             app.state
-                .metrics
-                .render(&app.state)
+                .metrics_text()
                 .contains("lantoa_http_requests_in_flight 0")
         );
         app.finish().await

@@ -24,7 +24,7 @@ both_databases!(
             "{doc}"
         );
         assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
-        let specs = lantoa::app::routes(&app.state).specs().to_vec();
+        let specs = lantoa::router::routes(&app.state).specs().to_vec();
         let mut missing = Vec::new();
         let mut api_routes = 0;
         for spec in specs.iter().filter(|s| s.path.starts_with("/api/v1/")) {

@@ -115,7 +115,7 @@ async fn site(backend: Backend, provider_env: &[(&str, &str)]) -> Option<Site> {
     app.seed_roster(UNITS_CSV, &roster).await;
     let router = app.router.clone();
     let server = tokio::spawn(async move {
-        let _ = lantoa::app::serve(listener, router, std::future::pending()).await;
+        let _ = lantoa::router::serve(listener, router, std::future::pending()).await;
     });
     Some(Site {
         app,

@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::forms::{
     Upload, load_text_draft, read_upload, render_with_error, save_draft, upload_limit,
 };
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
 use crate::db;
@@ -23,6 +22,7 @@ use crate::error::AppError;
 use crate::import::allowlist::{ImportPlan, RowAction};
 use crate::pages::{Lang, PageForm, PageQuery, PageResult, render};
 use crate::service::allowlist::{Edited, RuleInput, parse_rule, what_if};
+use crate::state::AppState;
 use crate::verify::{Allowlist, Category, RuleKind, is_public_suffix, rules_to_csv, verify_source};
 
 const CULTURE: Need = Need::AnyRole(&[Role::Culture]);

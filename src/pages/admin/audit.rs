@@ -11,7 +11,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tokio::sync::mpsc;
 
 use super::forms::render_with_error;
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
 use crate::db;
@@ -20,6 +19,7 @@ use crate::domain::roster::Role;
 use crate::domain::time::{TZ, parse_date};
 use crate::error::AppError;
 use crate::pages::{Lang, PageQuery, PageResult, render};
+use crate::state::AppState;
 
 const ADMIN: Need = Need::AnyRole(&[Role::Admin]);
 /// Events per page.

@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{MAX_MULTIPART_BODY, MAX_UPLOAD_BYTES, upload_too_large as too_large};
 use crate::db;
@@ -22,6 +21,7 @@ use crate::error::AppError;
 use crate::import::plan::{Outcome, Plan};
 use crate::pages::{Lang, PageForm, PageResult, render};
 use crate::service::units::UnitNode;
+use crate::state::AppState;
 
 /// The body limit of the upload routes: the file plus the form's other fields.
 pub fn upload_limit() -> DefaultBodyLimit {

@@ -13,7 +13,6 @@ use super::forms::{
     PreviewedImport, UnitOption, import_confirm, import_form, import_preview, is_for_the_form,
     unit_options, upload_limit, with_status,
 };
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
 use crate::db;
@@ -25,6 +24,7 @@ use crate::import::plan::Plan;
 use crate::import::roster::PersonRow;
 use crate::pages::{Lang, PageForm, PageResult, render};
 use crate::service::roster::{self as service, PAGE_SIZE, PersonInput, Search};
+use crate::state::AppState;
 
 const NEED: Need = Need::AnyRole(&[Role::HomeAffairs]);
 

@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 
 use super::forms::render_with_error;
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
 use crate::db;
@@ -23,6 +22,7 @@ use crate::service::retention::{
     MIN_RETENTION_DAYS, Purged, count, cutoff, parse_days, purge, retention_days,
     set_retention_days,
 };
+use crate::state::AppState;
 
 const ADMIN: Need = Need::AnyRole(&[Role::Admin]);
 

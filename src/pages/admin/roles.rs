@@ -9,13 +9,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::forms::{UnitOption, is_for_the_form, unit_options, with_status};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
 use crate::domain::roster::Role;
 use crate::error::AppError;
 use crate::pages::{Lang, PageForm, PageResult, render};
 use crate::service::roles::{self as service, RoleChange};
+use crate::state::AppState;
 
 const NEED: Need = Need::AnyRole(&[Role::Admin]);
 

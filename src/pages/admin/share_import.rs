@@ -14,7 +14,6 @@ use axum::response::Response;
 use super::forms::{
     Upload, load_text_draft, read_upload, render_with_error, save_draft, upload_limit,
 };
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
 use crate::db;
@@ -22,6 +21,7 @@ use crate::domain::roster::Role;
 use crate::error::AppError;
 use crate::pages::{Lang, PageForm, PageResult, render};
 use crate::service::share_import::{Options, RowOutcome, SharesPlan, import};
+use crate::state::AppState;
 
 const ADMIN: Need = Need::AnyRole(&[Role::Admin]);
 

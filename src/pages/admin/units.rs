@@ -13,7 +13,6 @@ use super::forms::{
     PreviewedImport, UnitOption, import_confirm, import_form, import_preview, is_for_the_form,
     unit_options, upload_limit, with_status,
 };
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::guard::{Need, Routes};
 use crate::db;
@@ -24,6 +23,7 @@ use crate::import::plan::Plan;
 use crate::import::units::UnitRow;
 use crate::pages::{Lang, PageForm, PageResult, render};
 use crate::service::units::{self as service, NewUnit, UnitNode};
+use crate::state::AppState;
 
 const NEED: Need = Need::AnyRole(&[Role::HomeAffairs]);
 

@@ -101,7 +101,7 @@ where
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let router = app.router.clone();
     let server = tokio::spawn(async move {
-        let _ = lantoa::app::serve(listener, router, std::future::pending()).await;
+        let _ = lantoa::router::serve(listener, router, std::future::pending()).await;
     });
 
     let profile = tempfile::tempdir().expect("profile dir");

@@ -1,5 +1,9 @@
 //! `AppError`: the outcomes a request or command can end in, each with a stable code and a
-//! Vietnamese message. Rendering to HTTP lives in `api::error`, in one place.
+//! Vietnamese message; rendered to HTTP in one place, as JSON (`json`) or as a page (`page`),
+//! so that the middleware below the API and the pages can render it too.
+
+pub mod json;
+pub mod page;
 
 use sea_orm::DbErr;
 

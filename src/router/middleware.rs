@@ -10,8 +10,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// Routes never shed nor counted in flight: the load balancer's probes and the scraper must get
 /// through exactly when the server is busiest.
@@ -101,7 +101,7 @@ fn refuse_nul(api: bool) -> Response {
     if api {
         err.into_response()
     } else {
-        crate::pages::error_page(&err)
+        crate::error::page::error_page(&err)
     }
 }
 
@@ -119,7 +119,7 @@ fn shed_response(api: bool) -> Response {
         )
             .into_response()
     } else {
-        crate::pages::error_page(&AppError::Unavailable)
+        crate::error::page::error_page(&AppError::Unavailable)
     };
     response
         .headers_mut()
@@ -151,7 +151,7 @@ fn normalise(response: Response, api: bool) -> Response {
     let mut fixed = if api {
         err.into_response()
     } else {
-        crate::pages::error_page(&err)
+        crate::error::page::error_page(&err)
     };
     *fixed.status_mut() = status;
     fixed

@@ -1,0 +1,139 @@
+//! `AppState`: what a request, a service function or a command may use — the pool, the share
+//! writer, the caches and limiters — and how it is built. Everything below the router may import
+//! it; what it holds is defined below it (`db`, `auth::user`, `auth::oidc`, `observability`).
+
+use std::num::NonZeroU32;
+use std::sync::{Arc, RwLock};
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use sea_orm::DatabaseConnection;
+
+use crate::auth::user::TokenCache;
+use crate::db;
+use crate::db::writer::ShareWriter;
+use crate::settings::Settings;
+use crate::verify::Allowlist;
+
+/// Everything a request handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The connection pool.
+    pub db: DatabaseConnection,
+    /// Settings the server started with.
+    pub settings: Arc<Settings>,
+    /// The active allowlist; replaced whole when rules change.
+    pub allowlist: Arc<RwLock<Arc<Allowlist>>>,
+    /// Stores shares (grouping concurrent inserts into one transaction on SQLite).
+    pub writer: ShareWriter,
+    /// Per-person limit on writes; None when turned off.
+    pub write_limiter: Option<Arc<DefaultKeyedRateLimiter<i64>>>,
+    /// Per-caller limit on all API calls; None when turned off.
+    pub api_limiter: Option<Arc<DefaultKeyedRateLimiter<i64>>>,
+    /// Per-address limit on sign-in attempts.
+    pub signin_limiter: Option<Arc<DefaultKeyedRateLimiter<std::net::IpAddr>>>,
+    /// The identity provider, when sign-in is configured.
+    pub provider: Option<Arc<crate::auth::oidc::Provider>>,
+    /// Recently seen API tokens, so each request does not re-read them.
+    pub tokens: TokenCache,
+    /// The clock (fixed in tests that cross midnight or a year end).
+    pub clock: Clock,
+    /// Prometheus metrics of this server.
+    pub metrics: Arc<crate::observability::Metrics>,
+    /// Who may read `/metrics`.
+    pub metrics_allow: Arc<crate::observability::AddressList>,
+    /// Permits for requests handled at once; none left means answer 503 at once.
+    pub in_flight: Arc<tokio::sync::Semaphore>,
+}
+
+/// Where the current time comes from.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Clock {
+    /// The system clock.
+    #[default]
+    System,
+    /// A fixed instant (tests).
+    Fixed(chrono::DateTime<chrono::Utc>),
+}
+
+impl Clock {
+    /// The current instant.
+    pub fn now(self) -> chrono::DateTime<chrono::Utc> {
+        match self {
+            Self::System => chrono::Utc::now(),
+            Self::Fixed(at) => at,
+        }
+    }
+
+    /// Today's date in Asia/Ho_Chi_Minh.
+    pub fn today(self) -> chrono::NaiveDate {
+        crate::domain::time::local_date(self.now())
+    }
+}
+
+impl AppState {
+    /// Builds the state over an open pool, loading the allowlist from the database.
+    pub async fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, sea_orm::DbErr> {
+        let rules = db::allowlist::active_rules(&db).await?;
+        let write_limiter = NonZeroU32::new(settings.write_rate_per_minute).map(|rate| {
+            let burst = NonZeroU32::new(settings.write_burst).unwrap_or(rate);
+            Arc::new(RateLimiter::keyed(
+                Quota::per_minute(rate).allow_burst(burst),
+            ))
+        });
+        let api_limiter = NonZeroU32::new(settings.api_rate_per_minute)
+            .map(|rate| Arc::new(RateLimiter::keyed(Quota::per_minute(rate))));
+        let signin_limiter = NonZeroU32::new(settings.signin_rate_per_minute)
+            .map(|rate| Arc::new(RateLimiter::keyed(Quota::per_minute(rate))));
+        let provider = crate::auth::oidc::Provider::from_settings(&settings)
+            .map_err(|e| sea_orm::DbErr::Custom(format!("sign-in settings: {e}")))?;
+        let writer = ShareWriter::start(db.clone());
+        let metrics_allow = crate::observability::AddressList::parse(&settings.metrics_allow)
+            .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
+        let in_flight = Arc::new(tokio::sync::Semaphore::new(
+            settings.max_concurrent_requests.max(1),
+        ));
+        Ok(Self {
+            db,
+            settings: Arc::new(settings),
+            allowlist: Arc::new(RwLock::new(Arc::new(Allowlist::new(rules)))),
+            writer,
+            write_limiter,
+            api_limiter,
+            signin_limiter,
+            provider,
+            tokens: TokenCache::default(),
+            clock: Clock::System,
+            metrics: Arc::new(crate::observability::Metrics::new()),
+            metrics_allow: Arc::new(metrics_allow),
+            in_flight,
+        })
+    }
+
+    /// The allowlist in force now.
+    pub fn allowlist(&self) -> Arc<Allowlist> {
+        match self.allowlist.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// This server's metrics in the OpenMetrics text format, with the pool and writer read now.
+    pub fn metrics_text(&self) -> String {
+        self.metrics.render(
+            &self.db,
+            self.settings.db_max_connections,
+            self.writer.queue_depth(),
+        )
+    }
+
+    /// Reloads the allowlist from the database after a change.
+    pub async fn reload_allowlist(&self) -> Result<(), sea_orm::DbErr> {
+        let rules = db::allowlist::active_rules(&self.db).await?;
+        let fresh = Arc::new(Allowlist::new(rules));
+        match self.allowlist.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+}
