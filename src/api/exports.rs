@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -15,8 +16,8 @@ use super::json::ApiQuery;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::export::{self, Format};
-use crate::service::check_year;
-use crate::service::export::{EvaluationPlan, TextExport, audit, resolve_scope, xlsx};
+use crate::service::export::TextExport;
+use crate::service::export::request::{self, Content, Delivery, ExportRequest, Report, Requester};
 use crate::state::AppState;
 
 /// `?year=Y&format=xlsx|csv|json[&unit=CODE]`.
@@ -147,40 +148,35 @@ pub async fn evaluation(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> AppResult<Response> {
-    let year = check_year(query.year)?;
-    let format: Format = query.format.parse()?;
-    let scope = resolve_scope(
-        &state.db,
-        &user,
-        query.unit.as_deref(),
-        user.can_export_evaluation(),
-    )
-    .await?;
-    let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
-    let name = export::file_name("danh-gia", year, plan.scope.unit_code(), format);
-    audit(
-        &state.db,
-        &user.actor(),
-        "export.evaluation",
-        &plan,
-        format.as_str(),
-        None,
-    )
-    .await?;
-    let body = match format {
-        Format::Xlsx => {
-            let header = plan.header(
-                &state.settings.organization_name,
-                state.clock.today(),
-                Some(user.person.full_name.clone()),
-            );
-            stream_workbook(xlsx(&state.db, &plan, header).await?)
-        }
-        Format::Csv | Format::Json => {
-            let mut text = TextExport::new(plan, format)?;
-            let first = text.next(&state.db).await?.unwrap_or_default();
-            stream_text(&state, text, first)
-        }
+    let request = ExportRequest {
+        report: Report::Evaluation,
+        year: query.year,
+        unit: query.unit,
+        delivery: Delivery::File(query.format.parse()?),
+        requester: Requester::Person(&user),
     };
-    Ok(download(body.into_response(), format, &name))
+    deliver(&state, request).await
+}
+
+/// Prepares an export through the one service pipeline and answers with it: files as streamed
+/// downloads, reports as JSON.
+pub async fn deliver(state: &AppState, request: ExportRequest<'_>) -> AppResult<Response> {
+    let format = match request.delivery {
+        Delivery::File(format) => format,
+        Delivery::Page => Format::Json,
+    };
+    let prepared = request::prepare(
+        &state.db,
+        &state.settings.organization_name,
+        state.clock.today(),
+        request,
+    )
+    .await?;
+    let response = match prepared.content {
+        Content::Workbook(workbook) => stream_workbook(workbook).into_response(),
+        Content::Text { first, rest } => stream_text(state, *rest, first).into_response(),
+        Content::Annual(report) => Json(report).into_response(),
+        Content::Commendations(list) => Json(list).into_response(),
+    };
+    Ok(download(response, format, &prepared.file_name))
 }

@@ -3,20 +3,17 @@
 //! `GET /api/v1/reports/commendations`: the commendation shortlist for Home Affairs. JSON or XLSX;
 //! every report is audited.
 
-use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
 
-use super::exports::{download, stream_workbook};
+use super::exports::deliver;
 use super::json::ApiQuery;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::export::Format;
 use crate::export::shortlist::Rule;
-use crate::export::{self, Format};
-use crate::service::check_year;
-use crate::service::export::{EvaluationPlan, annual_report, audit, resolve_scope, shortlist};
+use crate::service::export::request::{Delivery, ExportRequest, Report, Requester};
 use crate::state::AppState;
 
 /// `?year=Y[&format=json|xlsx][&unit=CODE]`.
@@ -31,20 +28,6 @@ pub struct ReportQuery {
     pub unit: Option<String>,
 }
 
-fn report_format(text: Option<&str>) -> AppResult<Format> {
-    match text.map_or(Ok(Format::Json), str::parse)? {
-        Format::Csv => Err(AppError::invalid(
-            "unsupported_format",
-            "Báo cáo có định dạng xlsx hoặc json.",
-        )),
-        other => Ok(other),
-    }
-}
-
-fn xlsx_error(err: rust_xlsxwriter::XlsxError) -> AppError {
-    AppError::Internal(format!("xlsx: {err}"))
-}
-
 /// The annual report of a scope.
 #[utoipa::path(get, path = "/api/v1/reports/annual", tag = "exports", security(("bearer" = [])), params(("year" = i32, Query, description = "work year"), ("format" = Option<String>, Query, description = "`json` (default) or `xlsx`"), ("unit" = Option<String>, Query, description = "a unit's subtree (unit heads: required, within their scope)")), responses((status = 200, description = "`{year, closed, rows, total, top_sources}`: per unit headcount, participants and their share, shares by platform and source category, most shared sources, how many met the target (audited)"), (status = 403, description = "`forbidden`", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found` (unit)", body = crate::api::openapi::ErrorBody), (status = 422, description = "`invalid_year`, `invalid_query`, `unsupported_format`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable`", body = crate::api::openapi::ErrorBody)))]
 pub async fn annual(
@@ -52,39 +35,19 @@ pub async fn annual(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> AppResult<Response> {
-    let year = check_year(query.year)?;
-    let format = report_format(query.format.as_deref())?;
-    let scope = resolve_scope(
-        &state.db,
-        &user,
-        query.unit.as_deref(),
-        user.reads_province_reports(),
-    )
-    .await?;
-    let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
-    let report = annual_report(&state.db, &plan).await?;
-    audit(
-        &state.db,
-        &user.actor(),
-        "export.annual_report",
-        &plan,
-        format.as_str(),
-        None,
-    )
-    .await?;
-    Ok(match format {
-        Format::Xlsx => {
-            let header = plan.header(
-                &state.settings.organization_name,
-                state.clock.today(),
-                Some(user.person.full_name.clone()),
-            );
-            let workbook = export::report::workbook(&report, &header).map_err(xlsx_error)?;
-            let name = export::file_name("bao-cao-2241", year, plan.scope.unit_code(), format);
-            download(stream_workbook(workbook).into_response(), format, &name)
-        }
-        _ => Json(report).into_response(),
-    })
+    let request = ExportRequest {
+        report: Report::Annual,
+        year: query.year,
+        unit: query.unit,
+        delivery: Delivery::File(file_format(query.format.as_deref())?),
+        requester: Requester::Person(&user),
+    };
+    deliver(&state, request).await
+}
+
+/// A report's `format`: JSON unless asked otherwise.
+fn file_format(text: Option<&str>) -> AppResult<Format> {
+    text.map_or(Ok(Format::Json), str::parse)
 }
 
 /// `?year=Y[&format=json|xlsx][&unit=CODE][&top_people=N][&top_units=N][&min_percent=P][&min_unit_people=M]`.
@@ -127,38 +90,12 @@ pub async fn commendations(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<ShortlistQuery>,
 ) -> AppResult<Response> {
-    let year = check_year(query.year)?;
-    let format = report_format(query.format.as_deref())?;
-    let rule = query.rule();
-    let scope = resolve_scope(
-        &state.db,
-        &user,
-        query.unit.as_deref(),
-        user.sees_everything(),
-    )
-    .await?;
-    let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
-    let list = shortlist(&state.db, &plan, rule).await?;
-    audit(
-        &state.db,
-        &user.actor(),
-        "export.commendations",
-        &plan,
-        format.as_str(),
-        Some(json!({"rule": rule})),
-    )
-    .await?;
-    Ok(match format {
-        Format::Xlsx => {
-            let header = plan.header(
-                &state.settings.organization_name,
-                state.clock.today(),
-                Some(user.person.full_name.clone()),
-            );
-            let workbook = export::shortlist::workbook(&list, &header).map_err(xlsx_error)?;
-            let name = export::file_name("khen-thuong", year, plan.scope.unit_code(), format);
-            download(stream_workbook(workbook).into_response(), format, &name)
-        }
-        _ => Json(list).into_response(),
-    })
+    let request = ExportRequest {
+        report: Report::Commendations(query.rule()),
+        year: query.year,
+        unit: query.unit.clone(),
+        delivery: Delivery::File(file_format(query.format.as_deref())?),
+        requester: Requester::Person(&user),
+    };
+    deliver(&state, request).await
 }

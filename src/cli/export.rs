@@ -6,17 +6,13 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use serde_json::json;
 
 use super::{CliError, CliResult, open_database};
-use crate::db;
-use crate::db::audit::Actor;
 use crate::domain::time::today;
+use crate::error::AppError;
 use crate::export::shortlist::Rule;
 use crate::export::{self, Format};
-use crate::service::export::{
-    EvaluationPlan, ExportScope, TextExport, annual_report, audit, shortlist, xlsx,
-};
+use crate::service::export::request::{self, Content, Delivery, ExportRequest, Report, Requester};
 use crate::settings::Settings;
 
 /// Export subcommands.
@@ -143,26 +139,6 @@ impl Drop for Output {
     }
 }
 
-async fn scope(
-    db: &sea_orm::DatabaseConnection,
-    unit: Option<&str>,
-) -> Result<ExportScope, CliError> {
-    match unit {
-        Some(code) => db::units::by_code(db, code)
-            .await?
-            .map(ExportScope::Unit)
-            .ok_or_else(|| CliError(format!("không có đơn vị mã {code}"))),
-        None => Ok(ExportScope::Province),
-    }
-}
-
-fn report_format(text: &str) -> Result<Format, CliError> {
-    match text.parse::<Format>().map_err(|e| CliError(e.message()))? {
-        Format::Csv => Err(CliError("báo cáo có định dạng xlsx hoặc json".into())),
-        other => Ok(other),
-    }
-}
-
 fn written(path: Option<PathBuf>, what: &str) {
     match path {
         Some(path) => eprintln!("Đã ghi {what} vào {}", path.display()),
@@ -172,84 +148,19 @@ fn written(path: Option<PathBuf>, what: &str) {
 
 /// Runs an export subcommand.
 pub async fn run(settings: &Settings, command: ExportCommand) -> CliResult {
-    match command {
+    let (report, year, format, unit, output) = match command {
         ExportCommand::Evaluation {
             year,
             format,
             unit,
             output,
-        } => {
-            let format: Format = format
-                .parse()
-                .map_err(|e: crate::error::AppError| CliError(e.message()))?;
-            let db = open_database(settings).await?;
-            let plan =
-                EvaluationPlan::prepare(&db, year, scope(&db, unit.as_deref()).await?).await?;
-            audit(
-                &db,
-                &Actor::cli(),
-                "export.evaluation",
-                &plan,
-                format.as_str(),
-                None,
-            )
-            .await?;
-            let people = plan.people;
-            let mut out = Output::open(output.as_deref(), format == Format::Xlsx)?;
-            match format {
-                Format::Xlsx => {
-                    let header = plan.header(&settings.organization_name, today(), None);
-                    let workbook = xlsx(&db, &plan, header)
-                        .await
-                        .map_err(|e| CliError(e.to_string()))?;
-                    export::evaluation::save(workbook, &mut out.writer)?;
-                }
-                Format::Csv | Format::Json => {
-                    let mut text =
-                        TextExport::new(plan, format).map_err(|e| CliError(e.to_string()))?;
-                    while let Some(bytes) =
-                        text.next(&db).await.map_err(|e| CliError(e.to_string()))?
-                    {
-                        out.writer.write_all(&bytes)?;
-                    }
-                }
-            }
-            written(out.finish()?, &format!("{people} người"));
-        }
+        } => (Report::Evaluation, year, format, unit, output),
         ExportCommand::AnnualReport {
             year,
             format,
             unit,
             output,
-        } => {
-            let format = report_format(&format)?;
-            let db = open_database(settings).await?;
-            let plan =
-                EvaluationPlan::prepare(&db, year, scope(&db, unit.as_deref()).await?).await?;
-            let report = annual_report(&db, &plan).await?;
-            audit(
-                &db,
-                &Actor::cli(),
-                "export.annual_report",
-                &plan,
-                format.as_str(),
-                None,
-            )
-            .await?;
-            let mut out = Output::open(output.as_deref(), format == Format::Xlsx)?;
-            if format == Format::Xlsx {
-                let header = plan.header(&settings.organization_name, today(), None);
-                let workbook = export::report::workbook(&report, &header)?;
-                export::evaluation::save(workbook, &mut out.writer)?;
-            } else {
-                serde_json::to_writer_pretty(&mut out.writer, &report)?;
-                out.writer.write_all(b"\n")?;
-            }
-            written(
-                out.finish()?,
-                &format!("báo cáo {} đơn vị", report.rows.len()),
-            );
-        }
+        } => (Report::Annual, year, format, unit, output),
         ExportCommand::Commendations {
             year,
             format,
@@ -260,46 +171,57 @@ pub async fn run(settings: &Settings, command: ExportCommand) -> CliResult {
             min_unit_people,
             output,
         } => {
-            let format = report_format(&format)?;
             let rule = Rule {
                 top_people,
                 top_units,
                 min_percent,
                 min_unit_people,
             };
-            let db = open_database(settings).await?;
-            let plan =
-                EvaluationPlan::prepare(&db, year, scope(&db, unit.as_deref()).await?).await?;
-            let list = shortlist(&db, &plan, rule)
-                .await
-                .map_err(|e| CliError(e.message()))?;
-            audit(
-                &db,
-                &Actor::cli(),
-                "export.commendations",
-                &plan,
-                format.as_str(),
-                Some(json!({"rule": rule})),
-            )
-            .await?;
-            let mut out = Output::open(output.as_deref(), format == Format::Xlsx)?;
-            if format == Format::Xlsx {
-                let header = plan.header(&settings.organization_name, today(), None);
-                let workbook = export::shortlist::workbook(&list, &header)?;
-                export::evaluation::save(workbook, &mut out.writer)?;
-            } else {
-                serde_json::to_writer_pretty(&mut out.writer, &list)?;
-                out.writer.write_all(b"\n")?;
-            }
-            written(
-                out.finish()?,
-                &format!(
-                    "{} cá nhân, {} tập thể",
-                    list.people.len(),
-                    list.units.len()
-                ),
-            );
+            (Report::Commendations(rule), year, format, unit, output)
         }
-    }
+    };
+    let format: Format = format
+        .parse()
+        .map_err(|e: AppError| CliError(e.message()))?;
+    let db = open_database(settings).await?;
+    let request = ExportRequest {
+        report,
+        year,
+        unit,
+        delivery: Delivery::File(format),
+        requester: Requester::CommandLine,
+    };
+    let prepared = request::prepare(&db, &settings.organization_name, today(), request)
+        .await
+        .map_err(|e| CliError(e.message()))?;
+    let mut out = Output::open(output.as_deref(), format == Format::Xlsx)?;
+    let what = match prepared.content {
+        Content::Workbook(workbook) => {
+            export::evaluation::save(workbook, &mut out.writer)?;
+            format!("{} người", prepared.plan_summary.people)
+        }
+        Content::Text { first, mut rest } => {
+            out.writer.write_all(&first)?;
+            while let Some(bytes) = rest.next(&db).await.map_err(|e| CliError(e.message()))? {
+                out.writer.write_all(&bytes)?;
+            }
+            format!("{} người", prepared.plan_summary.people)
+        }
+        Content::Annual(report) => {
+            serde_json::to_writer_pretty(&mut out.writer, &report)?;
+            out.writer.write_all(b"\n")?;
+            format!("báo cáo {} đơn vị", report.rows.len())
+        }
+        Content::Commendations(list) => {
+            serde_json::to_writer_pretty(&mut out.writer, &list)?;
+            out.writer.write_all(b"\n")?;
+            format!(
+                "{} cá nhân, {} tập thể",
+                list.people.len(),
+                list.units.len()
+            )
+        }
+    };
+    written(out.finish()?, &what);
     Ok(())
 }

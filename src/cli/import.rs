@@ -3,13 +3,13 @@
 
 use std::path::Path;
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
-use serde_json::json;
-
 use super::{CliError, CliResult, open_database, read_text};
 use crate::db;
-use crate::db::audit::{Actor, Event};
-use crate::import::{RowError, roster, table, units};
+use crate::db::audit::Actor;
+use crate::domain::time::today;
+use crate::import::RowError;
+use crate::import::plan::{Outcome, Plan};
+use crate::service;
 use crate::service::share_import::{Options, import};
 use crate::settings::Settings;
 
@@ -25,61 +25,46 @@ fn refuse(path: &Path, errors: &[RowError]) -> CliError {
     ))
 }
 
-async fn audit(
-    db: &DatabaseConnection,
-    action: &str,
-    path: &Path,
-    detail: serde_json::Value,
-) -> CliResult {
-    db::audit::record(
-        db,
-        &Actor::cli(),
-        Event {
-            action,
-            target_type: Some("file"),
-            target_id: Some(path.display().to_string()),
-            detail: Some(detail),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
-/// Reads a unit or roster file: an XLSX workbook through the same reader as the web import
-/// (columns by name), anything else as CSV with the exact header.
-fn read_rows<R>(
-    path: &Path,
-    csv: impl Fn(&str) -> Result<Vec<R>, Vec<RowError>>,
-    xlsx: impl Fn(&table::Table) -> Result<Vec<Result<R, RowError>>, RowError>,
-) -> Result<Vec<R>, CliError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| CliError(format!("không đọc được tệp {}: {e}", path.display())))?;
-    if !table::is_xlsx(&bytes) {
-        return csv(&read_text(path)?).map_err(|e| refuse(path, &e));
+/// Prints the refused rows of a plan and fails, or passes a plan that can be applied.
+fn refuse_plan<R>(path: &Path, plan: &Plan<R>) -> CliResult {
+    if plan.can_apply() {
+        return Ok(());
     }
-    let sheet = table::from_xlsx(&bytes).map_err(|e| refuse(path, &[e]))?;
-    let rows = xlsx(&sheet).map_err(|e| refuse(path, &[e]))?;
-    let errors: Vec<RowError> = rows
+    let refused: Vec<_> = plan
+        .rows
         .iter()
-        .filter_map(|r| r.as_ref().err().cloned())
+        .filter_map(|row| match &row.outcome {
+            Outcome::Refused { reason } => Some((row.line, reason)),
+            _ => None,
+        })
         .collect();
-    if errors.is_empty() {
-        Ok(rows.into_iter().filter_map(Result::ok).collect())
-    } else {
-        Err(refuse(path, &errors))
+    for (line, reason) in &refused {
+        eprintln!("{}: dòng {line}: {reason}", path.display());
     }
+    Err(CliError(format!(
+        "không nhập gì: {} dòng không hợp lệ trong {}",
+        refused.len(),
+        path.display()
+    )))
 }
 
-/// `import-units FILE.csv|FILE.xlsx`.
+fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|e| CliError(format!("không đọc được tệp {}: {e}", path.display())))
+}
+
+/// `import-units FILE.csv|FILE.xlsx`: the same preview and apply as the web import
+/// (`service::units`), refused whole if any row is.
 pub async fn units(settings: &Settings, path: &Path) -> CliResult {
-    let rows = read_rows(path, units::parse, units::read_table)?;
+    let bytes = read_bytes(path)?;
     let db = open_database(settings).await?;
-    let txn = db.begin().await?;
-    let counts = db::units::import(&txn, &rows)
-        .await?
-        .map_err(|e| refuse(path, &e))?;
-    txn.commit().await?;
-    audit(&db, "import.units", path, json!(counts)).await?;
+    let plan = service::units::preview_import(&db, &bytes)
+        .await
+        .map_err(|e| CliError(e.message()))?;
+    refuse_plan(path, &plan)?;
+    let name = path.display().to_string();
+    let counts = service::units::apply_import(&db, &Actor::cli(), &name, &bytes, &plan.digest())
+        .await
+        .map_err(|e| CliError(e.message()))?;
     println!(
         "Đơn vị: {} thêm mới, {} cập nhật, {} không đổi.",
         counts.created, counts.updated, counts.unchanged
@@ -87,16 +72,21 @@ pub async fn units(settings: &Settings, path: &Path) -> CliResult {
     Ok(())
 }
 
-/// `import-roster FILE.csv|FILE.xlsx`.
+/// `import-roster FILE.csv|FILE.xlsx`: the same preview and apply as the web import
+/// (`service::roster`): people marked as left lose their sessions, the last admin stays.
 pub async fn roster(settings: &Settings, path: &Path) -> CliResult {
-    let rows = read_rows(path, roster::parse, roster::read_table)?;
+    let bytes = read_bytes(path)?;
     let db = open_database(settings).await?;
-    let txn = db.begin().await?;
-    let counts = db::people::import(&txn, &rows)
-        .await?
-        .map_err(|e| refuse(path, &e))?;
-    txn.commit().await?;
-    audit(&db, "import.roster", path, json!(counts)).await?;
+    let today = today();
+    let plan = service::roster::preview_import(&db, &bytes, today)
+        .await
+        .map_err(|e| CliError(e.message()))?;
+    refuse_plan(path, &plan)?;
+    let name = path.display().to_string();
+    let counts =
+        service::roster::apply_import(&db, &Actor::cli(), &name, &bytes, &plan.digest(), today)
+            .await
+            .map_err(|e| CliError(e.message()))?;
     println!(
         "Cán bộ: {} thêm mới, {} cập nhật, {} không đổi.",
         counts.created, counts.updated, counts.unchanged

@@ -7,21 +7,20 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::Datelike;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::{Lang, PageResult, render};
 use crate::auth::CurrentUser;
 use crate::domain::roster::Role;
 use crate::domain::time::format_vi;
+use crate::error::AppError;
 use crate::export::reminder::{Reminder, due};
-use crate::export::report::{AnnualReport, ReportRow, SourceCount, category_columns};
+use crate::export::report::{ReportRow, SourceCount, category_columns};
 use crate::export::shortlist::{Rule, Shortlist};
 use crate::export::{
     FormHeader, date_line_capitalised, number_vi as number, percent_vi as percent,
 };
-use crate::service::export::{
-    EvaluationPlan, ExportScope, UnitTree, annual_report, audit, resolve_scope, shortlist,
-};
+use crate::service::export::request::{self, Content, Delivery, ExportRequest, Report, Requester};
+use crate::service::export::{ExportScope, UnitTree};
 use crate::state::AppState;
 use crate::verify::Platform;
 
@@ -183,14 +182,6 @@ pub struct ReportPageQuery {
     pub unit: Option<String>,
 }
 
-fn form_header(state: &AppState, user: &CurrentUser, plan: &EvaluationPlan) -> FormHeader {
-    plan.header(
-        &state.settings.organization_name,
-        state.clock.today(),
-        Some(user.person.full_name.clone()),
-    )
-}
-
 /// The annual report as a printable page (A4 landscape); audited like the XLSX.
 pub async fn annual(
     State(state): State<AppState>,
@@ -216,19 +207,24 @@ pub async fn annual(
                 })
                 .map(|u| u.code.clone())
         });
-    let scope = resolve_scope(&state.db, &user, unit.as_deref(), province).await?;
-    let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
-    let report: AnnualReport = annual_report(&state.db, &plan).await?;
-    audit(
+    let prepared = request::prepare(
         &state.db,
-        &user.actor(),
-        "export.annual_report",
-        &plan,
-        "html",
-        None,
+        &state.settings.organization_name,
+        state.clock.today(),
+        ExportRequest {
+            report: Report::Annual,
+            year,
+            unit: unit.clone(),
+            delivery: Delivery::Page,
+            requester: Requester::Person(&user),
+        },
     )
     .await?;
-    let header = form_header(&state, &user, &plan);
+    let Content::Annual(report) = prepared.content else {
+        return Err(AppError::Internal("the annual report page got another content".into()).into());
+    };
+    let header = prepared.header;
+    let unit_code = prepared.plan_summary.unit_code.unwrap_or_default();
     let lines = (1usize..)
         .zip(&report.rows)
         .map(|(i, r)| line(i.to_string(), r))
@@ -242,7 +238,7 @@ pub async fn annual(
             format_vi(header.period.end)
         ),
         header,
-        unit_code: plan.scope.unit_code().unwrap_or_default().to_owned(),
+        unit_code,
         reminder: due(state.clock.today()),
         platforms: Platform::ALL.iter().map(Platform::label).collect(),
         categories: category_columns().into_iter().map(|(_, l)| l).collect(),
@@ -319,20 +315,24 @@ pub async fn commendations(
     let rule = query.rule();
     let tree = UnitTree::load(&state.db).await?;
     let unit = query.unit.as_deref().filter(|u| !u.trim().is_empty());
-    let scope = resolve_scope(&state.db, &user, unit, user.sees_everything()).await?;
-    let plan = EvaluationPlan::prepare(&state.db, year, scope).await?;
-    let list = shortlist(&state.db, &plan, rule).await?;
-    audit(
+    let prepared = request::prepare(
         &state.db,
-        &user.actor(),
-        "export.commendations",
-        &plan,
-        "html",
-        Some(json!({"rule": rule})),
+        &state.settings.organization_name,
+        state.clock.today(),
+        ExportRequest {
+            report: Report::Commendations(rule),
+            year,
+            unit: unit.map(str::to_owned),
+            delivery: Delivery::Page,
+            requester: Requester::Person(&user),
+        },
     )
     .await?;
-    let header = form_header(&state, &user, &plan);
-    let unit_code = plan.scope.unit_code().unwrap_or_default().to_owned();
+    let Content::Commendations(list) = prepared.content else {
+        return Err(AppError::Internal("the shortlist page got another content".into()).into());
+    };
+    let header = prepared.header;
+    let unit_code = prepared.plan_summary.unit_code.unwrap_or_default();
     let query_string = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("year", &year.to_string())
         .append_pair("unit", &unit_code)
@@ -352,7 +352,7 @@ pub async fn commendations(
         header,
         units: unit_options(&tree, &user, true, Some(&unit_code)),
         rule,
-        list,
+        list: *list,
         query: query_string,
     }))
 }

@@ -19,6 +19,7 @@ use crate::db;
 use crate::db::audit::Actor;
 use crate::error::AppError;
 use crate::import::plan::{Outcome, Plan};
+use crate::import::table::Column;
 use crate::pages::{Lang, PageForm, PageResult, render};
 use crate::service::units::UnitNode;
 use crate::state::AppState;
@@ -333,6 +334,28 @@ fn draft_expired() -> AppError {
     )
 }
 
+/// A column as the upload page explains it.
+struct ColumnHelp {
+    name: &'static str,
+    vietnamese: &'static str,
+    required: bool,
+}
+
+/// The upload form of an import, its columns explained.
+#[derive(Template)]
+#[template(path = "admin/import_upload.html")]
+struct UploadPage<'a> {
+    lang: Lang,
+    csrf: &'a str,
+    heading: &'a str,
+    section: &'a str,
+    back: &'a str,
+    upload_action: &'a str,
+    columns: Vec<ColumnHelp>,
+    notes: &'a str,
+    error: Option<String>,
+}
+
 /// An import previewed row by row before it is applied (units, roster): what differs between
 /// sections. The handlers [`import_form`], [`import_preview`] and [`import_confirm`] do the
 /// rest.
@@ -350,11 +373,46 @@ pub trait PreviewedImport {
     /// Where an applied import leads.
     const DONE: &'static str;
 
+    /// The columns the file may have.
+    const COLUMNS: &'static [Column];
+
     /// The preview page's title.
     fn title(lang: Lang) -> &'static str;
 
+    /// The upload page's heading.
+    fn heading(lang: Lang) -> &'static str;
+
+    /// The section the import belongs to (the crumb back to [`Self::BACK`]).
+    fn section(lang: Lang) -> &'static str;
+
+    /// What the columns may hold, beyond their names (values, date forms).
+    fn notes(lang: Lang) -> &'static str;
+
     /// The upload form, with the error that brought it back.
-    fn upload_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response;
+    fn upload_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response {
+        let columns = Self::COLUMNS
+            .iter()
+            .map(|c| ColumnHelp {
+                name: c.name,
+                vietnamese: c.aliases.first().copied().unwrap_or(c.name),
+                required: c.required,
+            })
+            .collect();
+        with_status(
+            render(&UploadPage {
+                lang,
+                csrf: user.csrf_token().unwrap_or_default(),
+                heading: Self::heading(lang),
+                section: Self::section(lang),
+                back: Self::BACK,
+                upload_action: Self::UPLOAD_ACTION,
+                columns,
+                notes: Self::notes(lang),
+                error: error.map(AppError::message),
+            }),
+            error,
+        )
+    }
 
     /// What importing the file would do (nothing is written).
     fn plan(

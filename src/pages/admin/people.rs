@@ -22,6 +22,7 @@ use crate::domain::time::format_vi;
 use crate::error::AppError;
 use crate::import::plan::Plan;
 use crate::import::roster::PersonRow;
+use crate::import::table::Column;
 use crate::pages::{Lang, PageForm, PageResult, render};
 use crate::service::roster::{self as service, PAGE_SIZE, PersonInput, Search};
 use crate::state::AppState;
@@ -428,15 +429,6 @@ pub async fn leave(
     after(&state, lang, &user, &staff_code, outcome, "left").await
 }
 
-#[derive(Template)]
-#[template(path = "admin/people_import.html")]
-struct ImportPage<'a> {
-    lang: Lang,
-    csrf: &'a str,
-    upload_action: &'a str,
-    error: Option<String>,
-}
-
 /// The roster import: preview, then confirm.
 pub struct RosterImport;
 
@@ -447,20 +439,27 @@ impl PreviewedImport for RosterImport {
     const UPLOAD_ACTION: &'static str = "/admin/people/import";
     const CONFIRM_ACTION: &'static str = "/admin/people/import/confirm";
     const DONE: &'static str = "/admin/people?ok=imported";
+    const COLUMNS: &'static [Column] = crate::import::roster::COLUMNS;
 
     fn title(lang: Lang) -> &'static str {
         lang.s("Xem trước: nhập danh sách cán bộ", "Preview: roster import")
     }
 
-    fn upload_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response {
-        with_status(
-            render(&ImportPage {
-                lang,
-                csrf: user.csrf_token().unwrap_or_default(),
-                upload_action: Self::UPLOAD_ACTION,
-                error: error.map(AppError::message),
-            }),
-            error,
+    fn heading(lang: Lang) -> &'static str {
+        lang.s(
+            "Nhập danh sách cán bộ từ CSV hoặc XLSX",
+            "Import the roster from CSV or XLSX",
+        )
+    }
+
+    fn section(lang: Lang) -> &'static str {
+        lang.s("Danh sách cán bộ", "Roster")
+    }
+
+    fn notes(lang: Lang) -> &'static str {
+        lang.s(
+            "Loại cán bộ: can_bo (cán bộ), cong_chuc (công chức), vien_chuc (viên chức), nguoi_lao_dong (người lao động). Ngày bắt đầu, ngày nghỉ: ô ngày của Excel hoặc chữ dd/mm/yyyy.",
+            "Category: can_bo, cong_chuc, vien_chuc, nguoi_lao_dong. First and last day: Excel date cells or dd/mm/yyyy text.",
         )
     }
 

@@ -20,6 +20,7 @@ use crate::db::audit::Actor;
 use crate::domain::roster::{Role, UnitKind};
 use crate::error::AppError;
 use crate::import::plan::Plan;
+use crate::import::table::Column;
 use crate::import::units::UnitRow;
 use crate::pages::{Lang, PageForm, PageResult, render};
 use crate::service::units::{self as service, NewUnit, UnitNode};
@@ -355,15 +356,6 @@ pub async fn reactivate(
     after(&state, lang, &user, &code, outcome, "reactivated").await
 }
 
-#[derive(Template)]
-#[template(path = "admin/units_import.html")]
-struct ImportPage<'a> {
-    lang: Lang,
-    csrf: &'a str,
-    upload_action: &'a str,
-    error: Option<String>,
-}
-
 /// The unit import: preview, then confirm.
 pub struct UnitsImport;
 
@@ -374,20 +366,27 @@ impl PreviewedImport for UnitsImport {
     const UPLOAD_ACTION: &'static str = "/admin/units/import";
     const CONFIRM_ACTION: &'static str = "/admin/units/import/confirm";
     const DONE: &'static str = "/admin/units?ok=imported";
+    const COLUMNS: &'static [Column] = crate::import::units::COLUMNS;
 
     fn title(lang: Lang) -> &'static str {
         lang.s("Xem trước: nhập đơn vị", "Preview: unit import")
     }
 
-    fn upload_page(lang: Lang, user: &CurrentUser, error: Option<&AppError>) -> Response {
-        with_status(
-            render(&ImportPage {
-                lang,
-                csrf: user.csrf_token().unwrap_or_default(),
-                upload_action: Self::UPLOAD_ACTION,
-                error: error.map(AppError::message),
-            }),
-            error,
+    fn heading(lang: Lang) -> &'static str {
+        lang.s(
+            "Nhập đơn vị từ CSV hoặc XLSX",
+            "Import units from CSV or XLSX",
+        )
+    }
+
+    fn section(lang: Lang) -> &'static str {
+        lang.s("Đơn vị", "Units")
+    }
+
+    fn notes(lang: Lang) -> &'static str {
+        lang.s(
+            "Loại đơn vị: province (tỉnh), department (sở, ngành), agency (cơ quan), commune (xã), ward (phường), organization (tổ chức), press (cơ quan báo chí), division (phòng, ban).",
+            "Kinds: province, department, agency, commune, ward, organization, press, division.",
         )
     }
 

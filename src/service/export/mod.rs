@@ -1,7 +1,10 @@
 //! Loading exports: the evaluation rows of a scope, a chunk of units at a time — live from the
 //! monthly counters through the tally engine, or from a closed year's snapshot — so memory is
 //! bounded by the largest chunk, not the province; the annual report and the commendation
-//! shortlist built from the same rows; and the audit record every export leaves.
+//! shortlist built from the same rows; and the audit record every export leaves. `request` is
+//! the one entry point the API, the pages and the command line call.
+
+pub mod request;
 
 use std::collections::{HashMap, HashSet};
 
