@@ -173,7 +173,7 @@ pub async fn deliver(state: &AppState, request: ExportRequest<'_>) -> AppResult<
     )
     .await?;
     let response = match prepared.content {
-        Content::Workbook(workbook) => stream_workbook(workbook).into_response(),
+        Content::Workbook(workbook) => stream_workbook(*workbook).into_response(),
         Content::Text { first, rest } => stream_text(state, *rest, first).into_response(),
         Content::Annual(report) => Json(report).into_response(),
         Content::Commendations(list) => Json(list).into_response(),

@@ -197,7 +197,7 @@ pub async fn run(settings: &Settings, command: ExportCommand) -> CliResult {
     let mut out = Output::open(output.as_deref(), format == Format::Xlsx)?;
     let what = match prepared.content {
         Content::Workbook(workbook) => {
-            export::evaluation::save(workbook, &mut out.writer)?;
+            export::evaluation::save(*workbook, &mut out.writer)?;
             format!("{} người", prepared.plan_summary.people)
         }
         Content::Text { first, mut rest } => {

@@ -128,7 +128,7 @@ pub struct PlanSummary {
 /// The content of an export.
 pub enum Content {
     /// An XLSX workbook, to be saved into a stream or a file.
-    Workbook(Workbook),
+    Workbook(Box<Workbook>),
     /// CSV or JSON evaluation data: `first` is already loaded (so a failing database is still a
     /// proper error), the rest is read from `rest` while the client reads.
     Text {
@@ -195,7 +195,7 @@ pub async fn prepare(
     let content = match (request.report, format) {
         (Report::Evaluation, Some(Format::Xlsx)) => {
             audit(db, &actor, action, &plan, delivered_as, detail).await?;
-            Content::Workbook(xlsx(db, &plan, header.clone()).await?)
+            Content::Workbook(Box::new(xlsx(db, &plan, header.clone()).await?))
         }
         (Report::Evaluation, _) => {
             audit(db, &actor, action, &plan, delivered_as, detail).await?;
@@ -210,7 +210,9 @@ pub async fn prepare(
             let report = annual_report(db, &plan).await?;
             audit(db, &actor, action, &plan, delivered_as, detail).await?;
             if format == Some(Format::Xlsx) {
-                Content::Workbook(export::report::workbook(&report, &header).map_err(xlsx_error)?)
+                Content::Workbook(Box::new(
+                    export::report::workbook(&report, &header).map_err(xlsx_error)?,
+                ))
             } else {
                 Content::Annual(Box::new(report))
             }
@@ -219,7 +221,9 @@ pub async fn prepare(
             let list = shortlist(db, &plan, rule).await?;
             audit(db, &actor, action, &plan, delivered_as, detail).await?;
             if format == Some(Format::Xlsx) {
-                Content::Workbook(export::shortlist::workbook(&list, &header).map_err(xlsx_error)?)
+                Content::Workbook(Box::new(
+                    export::shortlist::workbook(&list, &header).map_err(xlsx_error)?,
+                ))
             } else {
                 Content::Commendations(Box::new(list))
             }
