@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod identity;
 pub mod import;
 pub mod observability;
 pub mod pages;

@@ -1,6 +1,6 @@
 //! `AppState`: what a request, a service function or a command may use — the pool, the share
 //! writer, the caches and limiters — and how it is built. Everything below the router may import
-//! it; what it holds is defined below it (`db`, `auth::user`, `auth::oidc`, `observability`).
+//! it; what it holds is defined below it (`db`, `identity`, `observability`).
 
 use std::num::NonZeroU32;
 use std::sync::{Arc, RwLock};
@@ -8,9 +8,9 @@ use std::sync::{Arc, RwLock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sea_orm::DatabaseConnection;
 
-use crate::auth::user::TokenCache;
 use crate::db;
 use crate::db::writer::ShareWriter;
+use crate::identity::user::TokenCache;
 use crate::settings::Settings;
 use crate::verify::Allowlist;
 
@@ -32,7 +32,7 @@ pub struct AppState {
     /// Per-address limit on sign-in attempts.
     pub signin_limiter: Option<Arc<DefaultKeyedRateLimiter<std::net::IpAddr>>>,
     /// The identity provider, when sign-in is configured.
-    pub provider: Option<Arc<crate::auth::oidc::Provider>>,
+    pub provider: Option<Arc<crate::identity::oidc::Provider>>,
     /// Recently seen API tokens, so each request does not re-read them.
     pub tokens: TokenCache,
     /// The clock (fixed in tests that cross midnight or a year end).
@@ -84,7 +84,7 @@ impl AppState {
             .map(|rate| Arc::new(RateLimiter::keyed(Quota::per_minute(rate))));
         let signin_limiter = NonZeroU32::new(settings.signin_rate_per_minute)
             .map(|rate| Arc::new(RateLimiter::keyed(Quota::per_minute(rate))));
-        let provider = crate::auth::oidc::Provider::from_settings(&settings)
+        let provider = crate::identity::oidc::Provider::from_settings(&settings)
             .map_err(|e| sea_orm::DbErr::Custom(format!("sign-in settings: {e}")))?;
         let writer = ShareWriter::start(db.clone());
         let metrics_allow = crate::observability::AddressList::parse(&settings.metrics_allow)

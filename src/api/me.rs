@@ -44,7 +44,7 @@ pub async fn resolve_period(state: &AppState, query: &PeriodQuery) -> AppResult<
 }
 
 /// Every entry of the period, newest first.
-#[utoipa::path(get, path = "/api/v1/me/shares", tag = "me", security(("bearer" = [])), params(("year" = Option<i32>, Query, description = "work year, this year by default"), ("month" = Option<u32>, Query, description = "a calendar month")), responses((status = 200, description = "`{items}` newest first"), (status = 422, description = "`invalid_year`, `invalid_query`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/me/shares", tag = "me", security(("bearer" = [])), params(("year" = Option<i32>, Query, description = "work year, this year by default"), ("month" = Option<u32>, Query, description = "a calendar month")), responses((status = 200, description = "`{items}` newest first"), (status = 422, description = "`invalid_year`, `invalid_query`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn shares(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -68,7 +68,7 @@ pub struct YearQuery {
 }
 
 /// The person's figures for the year.
-#[utoipa::path(get, path = "/api/v1/me/tally", tag = "me", security(("bearer" = [])), params(("year" = Option<i32>, Query, description = "work year, this year by default")), responses((status = 200, description = "Accepted, rejected, target, met, by month and quarter"), (status = 422, description = "`invalid_year`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/me/tally", tag = "me", security(("bearer" = [])), params(("year" = Option<i32>, Query, description = "work year, this year by default")), responses((status = 200, description = "Accepted, rejected, target, met, by month and quarter"), (status = 422, description = "`invalid_year`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn tally(
     State(state): State<AppState>,
     user: CurrentUser,

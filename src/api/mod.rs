@@ -9,6 +9,7 @@ pub mod openapi;
 pub mod policies;
 pub mod reports;
 pub mod review;
+pub mod schema;
 pub mod shares;
 pub mod tokens;
 pub mod units;

@@ -14,7 +14,7 @@ use crate::service::policy::{PolicyInput, close, reopen, set, view};
 use crate::state::AppState;
 
 /// The year's policy.
-#[utoipa::path(get, path = "/api/v1/policies/{year}", tag = "policies", security(("bearer" = [])), params(("year" = i32, Path, description = "work year")), responses((status = 200, description = "The year's policy"), (status = 404, description = "`not_found`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/policies/{year}", tag = "policies", security(("bearer" = [])), params(("year" = i32, Path, description = "work year")), responses((status = 200, description = "The year's policy"), (status = 404, description = "`not_found`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn show(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -27,7 +27,7 @@ pub async fn show(
 }
 
 /// Creates or replaces the year's policy.
-#[utoipa::path(put, path = "/api/v1/policies/{year}", tag = "policies", security(("bearer" = [])), params(("year" = i32, Path, description = "work year")), request_body = crate::api::openapi::PolicyIn, responses((status = 200, description = "The policy as stored"), (status = 403, description = "`forbidden`", body = crate::api::openapi::ErrorBody), (status = 409, description = "the year is closed", body = crate::api::openapi::ErrorBody), (status = 422, description = "`invalid_body`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/policies/{year}", tag = "policies", security(("bearer" = [])), params(("year" = i32, Path, description = "work year")), request_body = crate::api::schema::PolicyIn, responses((status = 200, description = "The policy as stored"), (status = 403, description = "`forbidden`", body = crate::api::schema::ErrorBody), (status = 409, description = "the year is closed", body = crate::api::schema::ErrorBody), (status = 422, description = "`invalid_body`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn put(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -39,7 +39,7 @@ pub async fn put(
 }
 
 /// Freezes the year's figures.
-#[utoipa::path(post, path = "/api/v1/policies/{year}/close", tag = "policies", security(("bearer" = [])), params(("year" = i32, Path, description = "work year")), responses((status = 200, description = "The year's figures are frozen"), (status = 403, description = "`forbidden`", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/policies/{year}/close", tag = "policies", security(("bearer" = [])), params(("year" = i32, Path, description = "work year")), responses((status = 200, description = "The year's figures are frozen"), (status = 403, description = "`forbidden`", body = crate::api::schema::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn close_year(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -52,7 +52,7 @@ pub async fn close_year(
 }
 
 /// Makes the year's figures live again.
-#[utoipa::path(post, path = "/api/v1/policies/{year}/reopen", tag = "policies", security(("bearer" = [])), params(("year" = i32, Path, description = "work year")), responses((status = 200, description = "The year's figures are live again"), (status = 403, description = "`forbidden`", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/policies/{year}/reopen", tag = "policies", security(("bearer" = [])), params(("year" = i32, Path, description = "work year")), responses((status = 200, description = "The year's figures are live again"), (status = 403, description = "`forbidden`", body = crate::api::schema::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn reopen_year(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -28,7 +28,7 @@ pub struct ListQuery {
 }
 
 /// A person's entries with status, review decision and reason, and review flags.
-#[utoipa::path(get, path = "/api/v1/shares", tag = "shares", security(("bearer" = [])), params(("staff_code" = String, Query, description = "whose entries"), ("year" = Option<i32>, Query, description = "work year, this year by default"), ("month" = Option<u32>, Query, description = "a calendar month")), responses((status = 200, description = "The person's entries with status and review"), (status = 403, description = "`forbidden`", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/shares", tag = "shares", security(("bearer" = [])), params(("staff_code" = String, Query, description = "whose entries"), ("year" = Option<i32>, Query, description = "work year, this year by default"), ("month" = Option<u32>, Query, description = "a calendar month")), responses((status = 200, description = "The person's entries with status and review"), (status = 403, description = "`forbidden`", body = crate::api::schema::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -71,7 +71,7 @@ pub struct ReviewInput {
 }
 
 /// Rejects or restores one entry.
-#[utoipa::path(post, path = "/api/v1/shares/{id}/review", tag = "shares", security(("bearer" = [])), params(("id" = i64, Path, description = "share id")), request_body = crate::api::openapi::ReviewIn, responses((status = 200, description = "The entry after the decision"), (status = 403, description = "`forbidden`", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::openapi::ErrorBody), (status = 422, description = "`reason_required`, …", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/shares/{id}/review", tag = "shares", security(("bearer" = [])), params(("id" = i64, Path, description = "share id")), request_body = crate::api::schema::ReviewIn, responses((status = 200, description = "The entry after the decision"), (status = 403, description = "`forbidden`", body = crate::api::schema::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::schema::ErrorBody), (status = 422, description = "`reason_required`, …", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn review(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -95,7 +95,7 @@ pub struct BulkInput {
 }
 
 /// Rejects or restores several entries; each succeeds or fails on its own.
-#[utoipa::path(post, path = "/api/v1/shares/review", tag = "shares", security(("bearer" = [])), request_body = crate::api::openapi::ReviewBulkIn, responses((status = 200, description = "Per-entry results in order"), (status = 422, description = "`invalid_body`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/shares/review", tag = "shares", security(("bearer" = [])), request_body = crate::api::schema::ReviewBulkIn, responses((status = 200, description = "Per-entry results in order"), (status = 422, description = "`invalid_body`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn review_bulk(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -16,7 +16,7 @@ use crate::service::tokens::{create_own, revoke_own};
 use crate::state::AppState;
 
 /// Lists the caller's tokens (never their secrets).
-#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "me", security(("bearer" = [])), responses((status = 200, description = "The caller's tokens, never their secrets"), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "me", security(("bearer" = [])), responses((status = 200, description = "The caller's tokens, never their secrets"), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Value>> {
     let tokens = db::tokens::of_person(&state.db, user.person.id).await?;
     let items: Vec<Value> = tokens
@@ -40,7 +40,7 @@ pub struct NewToken {
 }
 
 /// Creates a token; the secret is in the answer, once.
-#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "me", security(("bearer" = [])), request_body = crate::api::openapi::TokenIn, responses((status = 201, description = "The token, with its secret shown once"), (status = 422, description = "`invalid_body`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "me", security(("bearer" = [])), request_body = crate::api::schema::TokenIn, responses((status = 201, description = "The token, with its secret shown once"), (status = 422, description = "`invalid_body`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -56,7 +56,7 @@ pub async fn create(
 }
 
 /// Revokes one of the caller's tokens.
-#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "me", security(("bearer" = [])), params(("id" = i64, Path, description = "token id")), responses((status = 200, description = "Revoked"), (status = 404, description = "`not_found`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "me", security(("bearer" = [])), params(("id" = i64, Path, description = "token id")), responses((status = 200, description = "Revoked"), (status = 404, description = "`not_found`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn revoke(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -67,7 +67,7 @@ pub async fn revoke(
 }
 
 /// Ends every session of a person (admin).
-#[utoipa::path(post, path = "/api/v1/people/{staff_code}/sessions/end", tag = "admin", security(("bearer" = [])), params(("staff_code" = String, Path, description = "the person")), responses((status = 200, description = "Sessions ended"), (status = 403, description = "`forbidden`", body = crate::api::openapi::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::openapi::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/people/{staff_code}/sessions/end", tag = "admin", security(("bearer" = [])), params(("staff_code" = String, Path, description = "the person")), responses((status = 200, description = "Sessions ended"), (status = 403, description = "`forbidden`", body = crate::api::schema::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn end_sessions(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -92,7 +92,7 @@ pub async fn end_sessions(
 }
 
 /// Who is calling: person, roles and (for browser sessions) the CSRF token.
-#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])), responses((status = 200, description = "Staff code, name, roles, CSRF token of a browser session"), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])), responses((status = 200, description = "Staff code, name, roles, CSRF token of a browser session"), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn me(user: CurrentUser) -> Json<Value> {
     let roles: Vec<Value> = user
         .grants

@@ -19,7 +19,7 @@ pub struct VerifyInput {
 }
 
 /// Verifies one URL and answers with the verifier's JSON plus a Vietnamese message.
-#[utoipa::path(post, path = "/api/v1/verify", tag = "shares", security(("bearer" = [])), request_body = crate::api::openapi::VerifyIn, responses((status = 200, description = "The verdict, reason, normalised URL, rule and a Vietnamese message; nothing stored"), (status = 401, description = "`unauthenticated`", body = crate::api::openapi::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::openapi::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/verify", tag = "shares", security(("bearer" = [])), request_body = crate::api::schema::VerifyIn, responses((status = 200, description = "The verdict, reason, normalised URL, rule and a Vietnamese message; nothing stored"), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn verify(
     State(state): State<AppState>,
     _user: CurrentUser,

@@ -1,12 +1,10 @@
 //! Who is calling and what they may do. Every route declares its need in `guard`; the caller is
 //! resolved once (session cookie or bearer token), checked there, and handed to the handler.
-//! Scope rules (a unit head's subtree) live here too, as methods of `CurrentUser`.
+//! The caller itself and its scope rules are in `identity` (`CurrentUser`).
 
 pub mod cookies;
 pub mod csrf;
 pub mod guard;
-pub mod oidc;
-pub mod user;
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -18,7 +16,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub use user::{Credential, CurrentUser, TokenCache};
+pub use crate::identity::{Credential, CurrentUser, TokenCache};
 
 fn bearer_token(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;

@@ -187,9 +187,9 @@ pub async fn callback(State(state): State<AppState>, parts: Parts) -> Response {
         Err(err) => {
             tracing::warn!(error = %err, "sign-in failed");
             let reason = match err {
-                crate::auth::oidc::SignInError::Exchange(_) => "code_exchange_failed",
-                crate::auth::oidc::SignInError::IdToken(_) => "id_token_invalid",
-                crate::auth::oidc::SignInError::MissingClaim(_) => "claim_missing",
+                crate::identity::oidc::SignInError::Exchange(_) => "code_exchange_failed",
+                crate::identity::oidc::SignInError::IdToken(_) => "id_token_invalid",
+                crate::identity::oidc::SignInError::MissingClaim(_) => "claim_missing",
                 _ => "provider_unavailable",
             };
             return failed(&state, lang, reason).await;
@@ -236,7 +236,7 @@ pub async fn callback(State(state): State<AppState>, parts: Parts) -> Response {
 /// the identity claim names, linked now. None if unknown or no longer employed.
 async fn link_person(
     state: &AppState,
-    identity: &crate::auth::oidc::ProviderIdentity,
+    identity: &crate::identity::oidc::ProviderIdentity,
 ) -> AppResult<Option<person::Model>> {
     let today = state.clock.today();
     let current = |p: &person::Model| p.active && p.left_on.is_none_or(|l| l >= today);

@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     // Queries over any connection or transaction, and the share writer.
     &["db"],
     // What the shared state holds, defined below it.
-    &["auth::user", "auth::oidc", "observability"],
+    &["identity", "observability"],
     // The shared state every request, service and command may use.
     &["state"],
     // Who is calling, and the guard every route passes.
@@ -53,7 +53,7 @@ fn part_of(module: &str) -> Option<(&'static str, usize)> {
     best
 }
 
-/// `src/auth/user.rs` → `auth::user`; `src/auth/mod.rs` → `auth`.
+/// `src/auth/user.rs` → `identity::user`; `src/auth/mod.rs` → `auth`.
 fn module_of(relative: &Path) -> String {
     let mut segments: Vec<String> = relative
         .with_extension("")

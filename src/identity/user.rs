@@ -137,14 +137,14 @@ const TOKEN_CACHE_MAX: usize = 50_000;
 pub struct TokenCache(Arc<Mutex<HashMap<String, (Instant, CurrentUser)>>>);
 
 impl TokenCache {
-    pub(super) fn get(&self, hash: &str) -> Option<CurrentUser> {
+    pub(crate) fn get(&self, hash: &str) -> Option<CurrentUser> {
         let map = self.0.lock().ok()?;
         map.get(hash)
             .filter(|(at, _)| at.elapsed() < TOKEN_CACHE_TTL)
             .map(|(_, user)| user.clone())
     }
 
-    pub(super) fn put(&self, hash: String, user: CurrentUser) {
+    pub(crate) fn put(&self, hash: String, user: CurrentUser) {
         if let Ok(mut map) = self.0.lock() {
             if map.len() >= TOKEN_CACHE_MAX {
                 map.clear();
