@@ -106,6 +106,9 @@ pub struct Settings {
     pub support_contact: String,
     /// Addresses (or `address/prefix` networks), comma-separated, that may read `/metrics`.
     pub metrics_allow: String,
+    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` / `Forwarded` headers are
+    /// believed; empty: the TCP peer is the client, whatever a header says.
+    pub trusted_proxies: String,
     /// Requests handled at once (health checks excepted); more are answered 503 at once.
     pub max_concurrent_requests: usize,
     /// Seconds a graceful shutdown waits for requests in flight before exiting anyway.
@@ -145,6 +148,7 @@ impl Default for Settings {
             api_rate_per_minute: 600,
             support_contact: "bộ phận quản trị Lan tỏa của Sở Nội vụ".to_owned(),
             metrics_allow: "127.0.0.1,::1".to_owned(),
+            trusted_proxies: String::new(),
             max_concurrent_requests: 128,
             shutdown_grace_secs: 20,
         }

@@ -21,16 +21,23 @@ pub async fn live() -> Json<Value> {
 /// The database answers within a second: 200, else 503 `{"status":"unavailable"}`.
 #[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, description = "The database answers"), (status = 503, description = "The database does not answer within a second")))]
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    if state.breaker.is_open() {
+        return not_ready();
+    }
     let ping = tokio::time::timeout(std::time::Duration::from_secs(1), db::ping(&state.db)).await;
     match ping {
         Ok(Ok(())) => (StatusCode::OK, Json(json!({"status": "ready"}))),
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(
-                json!({"status": "unavailable", "error": {"code": "unavailable", "message": "Cơ sở dữ liệu chưa sẵn sàng."}}),
-            ),
-        ),
+        _ => not_ready(),
     }
+}
+
+fn not_ready() -> (StatusCode, Json<Value>) {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(
+            json!({"status": "unavailable", "error": {"code": "unavailable", "message": "Cơ sở dữ liệu chưa sẵn sàng."}}),
+        ),
+    )
 }
 
 /// The client's address: the peer of the TCP connection (None in in-process tests).

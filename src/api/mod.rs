@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, plus `/healthz` and `/readyz`. Each route is declared with what
 //! its caller needs (`auth::guard::Need`); errors are rendered once, in `error`.
 
+pub mod admin;
 pub mod exports;
 pub mod health;
 pub mod json;
@@ -60,4 +61,31 @@ pub fn routes(routes: Routes) -> Routes {
         .add(M::PUT, "/api/v1/policies/{year}", Need::AnyRole(EVALUATION_READERS), policies::put)
         .add(M::POST, "/api/v1/policies/{year}/close", Need::AnyRole(EVALUATION_READERS), policies::close_year)
         .add(M::POST, "/api/v1/policies/{year}/reopen", Need::AnyRole(&[Role::Admin]), policies::reopen_year)
+        // Administration: the same roles and service functions as the admin pages.
+        .add(M::GET, "/api/v1/admin/allowlist", CULTURE, admin::allowlist_list)
+        .add(M::POST, "/api/v1/admin/allowlist", CULTURE, admin::allowlist_create)
+        .add(M::POST, "/api/v1/admin/allowlist/test", CULTURE, admin::allowlist_test)
+        .add(M::POST, "/api/v1/admin/allowlist/import", CULTURE, admin::allowlist_import)
+        .add(M::PUT, "/api/v1/admin/allowlist/{id}", CULTURE, admin::allowlist_update)
+        .add(M::POST, "/api/v1/admin/allowlist/{id}/disable", CULTURE, admin::allowlist_disable)
+        .add(M::POST, "/api/v1/admin/allowlist/{id}/enable", CULTURE, admin::allowlist_enable)
+        .add(M::GET, "/api/v1/admin/units", HOME_AFFAIRS, admin::units_tree)
+        .add(M::POST, "/api/v1/admin/units", HOME_AFFAIRS, admin::units_create)
+        .add(M::PATCH, "/api/v1/admin/units/{code}", HOME_AFFAIRS, admin::units_change)
+        .add(M::POST, "/api/v1/admin/units/{code}/retire", HOME_AFFAIRS, admin::units_retire)
+        .add(M::GET, "/api/v1/admin/people", HOME_AFFAIRS, admin::people_search)
+        .add(M::POST, "/api/v1/admin/people", HOME_AFFAIRS, admin::people_create)
+        .add(M::PUT, "/api/v1/admin/people/{staff_code}", HOME_AFFAIRS, admin::people_update)
+        .add(M::POST, "/api/v1/admin/people/{staff_code}/move", HOME_AFFAIRS, admin::people_move)
+        .add(M::POST, "/api/v1/admin/people/{staff_code}/leave", HOME_AFFAIRS, admin::people_leave)
+        .add(M::GET, "/api/v1/admin/roles", ADMIN, admin::roles_list)
+        .add(M::POST, "/api/v1/admin/roles", ADMIN, admin::roles_grant)
+        .add(M::POST, "/api/v1/admin/roles/revoke", ADMIN, admin::roles_revoke)
 }
+
+/// The allowlist: Culture (and admins, who pass every role check).
+const CULTURE: Need = Need::AnyRole(&[Role::Culture]);
+/// Units and the roster: Home Affairs.
+const HOME_AFFAIRS: Need = Need::AnyRole(&[Role::HomeAffairs]);
+/// Roles: admins only (Home Affairs granting roles could make itself admin).
+const ADMIN: Need = Need::AnyRole(&[Role::Admin]);

@@ -12,7 +12,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::schema::{
-    BatchIn, ErrorBody, ErrorDetail, PolicyIn, ReviewBulkIn, ReviewIn, ShareIn, TokenIn, VerifyIn,
+    AllowlistImportIn, BatchIn, ErrorBody, ErrorDetail, LeaveIn, MoveIn, PersonIn, PolicyIn,
+    ReviewBulkIn, ReviewIn, RoleIn, RuleIn, ShareIn, TokenIn, UnitChangeIn, UnitIn, VerifyIn,
 };
 
 /// Adds the bearer-token scheme the annotations refer to.
@@ -64,10 +65,37 @@ impl Modify for BearerAuth {
         super::policies::reopen_year,
         super::reports::annual,
         super::reports::commendations,
+        super::admin::allowlist_list,
+        super::admin::allowlist_create,
+        super::admin::allowlist_test,
+        super::admin::allowlist_import,
+        super::admin::allowlist_update,
+        super::admin::allowlist_disable,
+        super::admin::allowlist_enable,
+        super::admin::units_tree,
+        super::admin::units_create,
+        super::admin::units_change,
+        super::admin::units_retire,
+        super::admin::people_search,
+        super::admin::people_create,
+        super::admin::people_update,
+        super::admin::people_move,
+        super::admin::people_leave,
+        super::admin::roles_list,
+        super::admin::roles_grant,
+        super::admin::roles_revoke,
     ),
     components(schemas(
         ErrorBody,
         ErrorDetail,
+        RuleIn,
+        AllowlistImportIn,
+        UnitIn,
+        UnitChangeIn,
+        PersonIn,
+        MoveIn,
+        LeaveIn,
+        RoleIn,
         ShareIn,
         BatchIn,
         VerifyIn,

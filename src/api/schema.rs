@@ -87,3 +87,96 @@ pub struct PolicyIn {
     /// Last day of the period (`YYYY-MM-DD`), 31 December by default.
     pub period_end: Option<String>,
 }
+
+/// An allowlist rule to add or edit.
+#[derive(ToSchema)]
+pub struct RuleIn {
+    /// `suffix`, `host`, `prefix` or `exclude`.
+    pub kind: String,
+    /// The pattern (`baodienbienphu.vn`, `facebook.com/thongtinchinhphu`).
+    pub pattern: String,
+    /// `government`, `party`, `press` or `official_social`.
+    pub category: String,
+    /// The label shown to users.
+    pub label: String,
+    /// Confirms that registration under a public suffix is restricted (needed for a suffix rule
+    /// on one, such as `gov.vn`); recorded in the audit entry.
+    pub confirm_restricted_suffix: Option<bool>,
+}
+
+/// An allowlist CSV to plan or import.
+#[derive(ToSchema)]
+pub struct AllowlistImportIn {
+    /// `kind,pattern,category,label` lines, with the header.
+    pub csv: String,
+    /// As for adding a rule.
+    pub confirm_restricted_suffix: Option<bool>,
+    /// `true` imports (all or nothing); absent or `false` only plans.
+    pub apply: Option<bool>,
+}
+
+/// A unit to add.
+#[derive(ToSchema)]
+pub struct UnitIn {
+    /// Its code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// `province`, `department`, `agency`, `commune`, `ward`, `organization`, `press`, `division`.
+    pub kind: String,
+    /// The parent's code; absent for a root.
+    pub parent_code: Option<String>,
+}
+
+/// A unit's new name and/or new parent.
+#[derive(ToSchema)]
+pub struct UnitChangeIn {
+    /// The new name.
+    pub name: Option<String>,
+    /// The new parent's code (the unit moves with everything below it).
+    pub parent_code: Option<String>,
+}
+
+/// A person's details.
+#[derive(ToSchema)]
+pub struct PersonIn {
+    /// Staff code (adding only).
+    pub staff_code: Option<String>,
+    /// Unit code (adding only).
+    pub unit: Option<String>,
+    /// Full name.
+    pub full_name: String,
+    /// Work e-mail.
+    pub email: Option<String>,
+    /// Position.
+    pub position: Option<String>,
+    /// `can_bo`, `cong_chuc`, `vien_chuc` or `nguoi_lao_dong`.
+    pub employment_type: String,
+    /// First day, `dd/mm/yyyy` or `yyyy-mm-dd`.
+    pub joined_on: Option<String>,
+}
+
+/// The unit a person moves to.
+#[derive(ToSchema)]
+pub struct MoveIn {
+    /// The unit's code.
+    pub unit: String,
+}
+
+/// A person's last day.
+#[derive(ToSchema)]
+pub struct LeaveIn {
+    /// `dd/mm/yyyy` or `yyyy-mm-dd`.
+    pub left_on: String,
+}
+
+/// A role to grant or revoke.
+#[derive(ToSchema)]
+pub struct RoleIn {
+    /// The person's staff code.
+    pub staff_code: String,
+    /// `unit_head`, `home_affairs`, `culture` or `admin`.
+    pub role: String,
+    /// The unit a unit head heads (unit heads only).
+    pub unit: Option<String>,
+}

@@ -269,10 +269,23 @@ async fn check(
     Ok(request)
 }
 
-/// The client address for per-address limits (sign-in attempts).
-pub fn client_ip(request_parts: &axum::http::request::Parts) -> std::net::IpAddr {
-    request_parts
+/// The client's address: the TCP peer, or behind a trusted proxy (`LANTOA_TRUSTED_PROXIES`) the
+/// address it forwarded for; a forwarding header from anyone else changes nothing.
+pub fn client_ip(state: &AppState, request_parts: &axum::http::request::Parts) -> std::net::IpAddr {
+    let peer = request_parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |ci| ci.0.ip())
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |ci| ci.0.ip());
+    let header = |name: &str| {
+        request_parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+    };
+    crate::observability::access::client_address(
+        peer,
+        &state.trusted_proxies,
+        header("x-forwarded-for"),
+        header("forwarded"),
+    )
 }

@@ -105,14 +105,36 @@ pub async fn user_for_session(
 }
 
 /// The caller of a request: a bearer token wins over a cookie; None when neither is valid.
+/// Unknown tokens count against the client address's budget, shared by every replica.
 pub async fn resolve(state: &AppState, parts: &Parts) -> Result<Option<CurrentUser>, AppError> {
     if let Some(secret) = bearer_token(parts) {
-        return user_for_token(state, secret).await;
+        let user = user_for_token(state, secret).await?;
+        if user.is_none() {
+            throttle(state, "token", guard::client_ip(state, parts)).await?;
+        }
+        return Ok(user);
     }
     match cookies::read(&parts.headers, cookies::SESSION_COOKIE) {
         Some(secret) => user_for_session(state, secret).await,
         None => Ok(None),
     }
+}
+
+/// Counts one attempt of `what` from `ip` in the database; refuses (429 with `Retry-After`) once
+/// the minute's budget, `LANTOA_SIGNIN_RATE_PER_MINUTE`, is spent across all replicas.
+pub async fn throttle(state: &AppState, what: &str, ip: std::net::IpAddr) -> Result<(), AppError> {
+    let limit = i64::from(state.settings.signin_rate_per_minute);
+    if limit == 0 {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let hits = db::throttle::hit(&state.db, &format!("{what}:{ip}"), now).await?;
+    if hits > limit {
+        return Err(AppError::RateLimited {
+            retry_after_secs: db::throttle::retry_after(now),
+        });
+    }
+    Ok(())
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

@@ -57,6 +57,10 @@ pub async fn record(
     audit_event::Entity::insert(row)
         .exec_without_returning(db)
         .await?;
+    // Every change to what replicas cache is audited, so this is the one place it is counted.
+    if crate::db::changes::changes_reference_data(event.action) {
+        crate::db::changes::bump(db).await?;
+    }
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 pub mod allowlist;
 pub mod app_settings;
 pub mod audit;
+pub mod changes;
 pub mod exports;
 pub mod identities;
 pub mod import_drafts;
@@ -13,6 +14,7 @@ pub mod roles;
 pub mod sessions;
 pub mod shares;
 pub mod tally;
+pub mod throttle;
 pub mod tokens;
 pub mod units;
 pub mod writer;

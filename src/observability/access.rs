@@ -1,5 +1,6 @@
-//! Which client addresses may read `/metrics`: a list of addresses and `address/prefix`
-//! networks (`LANTOA_METRICS_ALLOW`, default `127.0.0.1,::1`). Pure, no I/O.
+//! Lists of addresses and `address/prefix` networks — who may read `/metrics`
+//! (`LANTOA_METRICS_ALLOW`, default `127.0.0.1,::1`), which reverse proxies are believed
+//! (`LANTOA_TRUSTED_PROXIES`) — and the client address behind trusted proxies. Pure, no I/O.
 
 use std::net::IpAddr;
 
@@ -48,7 +49,7 @@ pub struct AddressList {
 
 /// An entry of the list that is neither an address nor `address/prefix`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("không hiểu địa chỉ «{0}» trong LANTOA_METRICS_ALLOW (cần dạng 127.0.0.1 hoặc 10.0.0.0/8)")]
+#[error("không hiểu địa chỉ «{0}» (cần dạng 127.0.0.1 hoặc 10.0.0.0/8)")]
 pub struct AddressListError(pub String);
 
 impl AddressList {
@@ -85,6 +86,58 @@ impl AddressList {
         let ip = ip.to_canonical();
         self.networks.iter().any(|n| n.contains(ip))
     }
+}
+
+/// The client of a request: the TCP `peer`, unless the peer is a trusted proxy; then the
+/// nearest address of the forwarding chain (`X-Forwarded-For`, else `Forwarded: for=`) that is
+/// not a trusted proxy itself. Addresses to the left of that one were written by the client and
+/// prove nothing, so they are never used; an unreadable chain leaves the peer.
+pub fn client_address(
+    peer: IpAddr,
+    trusted: &AddressList,
+    x_forwarded_for: Option<&str>,
+    forwarded: Option<&str>,
+) -> IpAddr {
+    if !trusted.allows(peer) {
+        return peer;
+    }
+    let chain: Vec<Option<IpAddr>> = match (x_forwarded_for, forwarded) {
+        (Some(list), _) => list.split(',').map(read_address).collect(),
+        (None, Some(list)) => list
+            .split(',')
+            .map(|element| {
+                element
+                    .split(';')
+                    .filter_map(|pair| pair.trim().split_once('='))
+                    .find(|(name, _)| name.trim().eq_ignore_ascii_case("for"))
+                    .and_then(|(_, value)| read_address(value))
+            })
+            .collect(),
+        (None, None) => return peer,
+    };
+    for hop in chain.into_iter().rev() {
+        match hop {
+            Some(ip) if trusted.allows(ip) => continue,
+            Some(ip) => return ip.to_canonical(),
+            // A hop we cannot read: stop believing the chain there.
+            None => return peer,
+        }
+    }
+    peer
+}
+
+/// `203.0.113.7`, `"[2001:db8::1]:4711"`, `198.51.100.2:80`.
+fn read_address(text: &str) -> Option<IpAddr> {
+    let text = text.trim().trim_matches('"');
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Ok(socket) = text.parse::<std::net::SocketAddr>() {
+        return Some(socket.ip());
+    }
+    text.strip_prefix('[')
+        .and_then(|rest| rest.split_once(']'))
+        .and_then(|(ip, _)| ip.parse().ok())
 }
 
 #[cfg(test)]
@@ -130,5 +183,53 @@ mod tests {
         for bad in ["localhost", "10.0.0.0/33", "::1/129", "1.2.3.4/x", "1.2.3"] {
             assert!(AddressList::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_forwarded_address_is_believed_only_from_a_trusted_proxy() {
+        let proxies = AddressList::parse("10.0.0.0/8").expect("list");
+        let nobody = AddressList::parse("").expect("list");
+        let proxy: IpAddr = "10.0.0.5".parse().expect("ip");
+        let stranger: IpAddr = "198.51.100.9".parse().expect("ip");
+        let client: IpAddr = "203.0.113.7".parse().expect("ip");
+        // No trusted proxies: a forged header changes nothing.
+        assert_eq!(
+            client_address(proxy, &nobody, Some("203.0.113.7"), None),
+            proxy
+        );
+        // From a stranger, even with proxies configured.
+        assert_eq!(
+            client_address(stranger, &proxies, Some("203.0.113.7"), None),
+            stranger
+        );
+        // From the proxy: the nearest untrusted hop; what the client wrote further left is ignored.
+        assert_eq!(
+            client_address(
+                proxy,
+                &proxies,
+                Some("1.2.3.4, 203.0.113.7, 10.0.0.9"),
+                None
+            ),
+            client
+        );
+        assert_eq!(
+            client_address(
+                proxy,
+                &proxies,
+                None,
+                Some("for=1.2.3.4, for=\"203.0.113.7:4711\";proto=https")
+            ),
+            client
+        );
+        assert_eq!(
+            client_address(proxy, &proxies, None, Some("for=\"[2001:db8::1]:4711\"")),
+            "2001:db8::1".parse::<IpAddr>().expect("ip")
+        );
+        // An unreadable hop, or no header: the peer.
+        assert_eq!(
+            client_address(proxy, &proxies, Some("garbage"), None),
+            proxy
+        );
+        assert_eq!(client_address(proxy, &proxies, None, None), proxy);
     }
 }

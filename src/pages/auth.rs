@@ -36,17 +36,10 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn check_signin_rate(state: &AppState, parts: &Parts) -> AppResult<()> {
-    if let Some(limiter) = &state.signin_limiter
-        && let Err(not_until) = limiter.check_key(&client_ip(parts))
-    {
-        use governor::clock::{Clock, DefaultClock};
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
-    Ok(())
+/// Sign-in attempts per client address and minute, counted in the database so that every
+/// replica shares one budget (`LANTOA_SIGNIN_RATE_PER_MINUTE`; 0 turns the limit off).
+async fn check_signin_rate(state: &AppState, parts: &Parts) -> AppResult<()> {
+    crate::auth::throttle(state, "signin", client_ip(state, parts)).await
 }
 
 async fn audit(state: &AppState, actor: Actor, action: &str, detail: serde_json::Value) {
@@ -79,7 +72,7 @@ pub async fn login(State(state): State<AppState>, parts: Parts) -> Response {
             login_hint: None,
         });
     let next = safe_next(query.next.as_deref());
-    if let Err(err) = check_signin_rate(&state, &parts) {
+    if let Err(err) = check_signin_rate(&state, &parts).await {
         return error_page(&err);
     }
     let Some(provider) = state.provider.clone() else {
@@ -148,7 +141,7 @@ pub struct CallbackQuery {
 /// validates the identity, links it to the roster and starts a session.
 pub async fn callback(State(state): State<AppState>, parts: Parts) -> Response {
     let lang = Lang::from_parts(&parts);
-    if let Err(err) = check_signin_rate(&state, &parts) {
+    if let Err(err) = check_signin_rate(&state, &parts).await {
         return error_page(&err);
     }
     let query: CallbackQuery = match Query::try_from_uri(&parts.uri) {

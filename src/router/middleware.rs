@@ -61,6 +61,8 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
         refuse_nul(api)
     } else if is_exempt(&route) {
         next.run(request).await
+    } else if state.breaker.is_open() && !route.starts_with("/static/") {
+        shed_response(api)
     } else {
         match state.in_flight.clone().try_acquire_owned() {
             Ok(permit) => {

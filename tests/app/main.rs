@@ -3,6 +3,7 @@
 mod helpers;
 
 mod admin_allowlist;
+mod admin_api;
 mod admin_audit;
 mod admin_helpers;
 mod admin_people;
@@ -29,6 +30,8 @@ mod metrics;
 mod openapi;
 mod outage;
 mod pages;
+mod proxies;
+mod replicas;
 mod review;
 mod sessions;
 mod shutdown;

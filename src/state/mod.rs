@@ -2,6 +2,9 @@
 //! writer, the caches and limiters — and how it is built. Everything below the router may import
 //! it; what it holds is defined below it (`db`, `identity`, `observability`).
 
+pub mod breaker;
+pub mod watch;
+
 use std::num::NonZeroU32;
 use std::sync::{Arc, RwLock};
 
@@ -29,8 +32,6 @@ pub struct AppState {
     pub write_limiter: Option<Arc<DefaultKeyedRateLimiter<i64>>>,
     /// Per-caller limit on all API calls; None when turned off.
     pub api_limiter: Option<Arc<DefaultKeyedRateLimiter<i64>>>,
-    /// Per-address limit on sign-in attempts.
-    pub signin_limiter: Option<Arc<DefaultKeyedRateLimiter<std::net::IpAddr>>>,
     /// The identity provider, when sign-in is configured.
     pub provider: Option<Arc<crate::identity::oidc::Provider>>,
     /// Recently seen API tokens, so each request does not re-read them.
@@ -41,6 +42,10 @@ pub struct AppState {
     pub metrics: Arc<crate::observability::Metrics>,
     /// Who may read `/metrics`.
     pub metrics_allow: Arc<crate::observability::AddressList>,
+    /// The reverse proxies whose forwarding headers are believed.
+    pub trusted_proxies: Arc<crate::observability::AddressList>,
+    /// Whether the database is away (requests then fail fast).
+    pub breaker: Arc<breaker::Breaker>,
     /// Permits for requests handled at once; none left means answer 503 at once.
     pub in_flight: Arc<tokio::sync::Semaphore>,
 }
@@ -73,6 +78,8 @@ impl Clock {
 impl AppState {
     /// Builds the state over an open pool, loading the allowlist from the database.
     pub async fn new(db: DatabaseConnection, settings: Settings) -> Result<Self, sea_orm::DbErr> {
+        // The version is read before the rules, so a change committed in between is seen later.
+        let version = db::changes::current(&db).await?;
         let rules = db::allowlist::active_rules(&db).await?;
         let write_limiter = NonZeroU32::new(settings.write_rate_per_minute).map(|rate| {
             let burst = NonZeroU32::new(settings.write_burst).unwrap_or(rate);
@@ -82,30 +89,42 @@ impl AppState {
         });
         let api_limiter = NonZeroU32::new(settings.api_rate_per_minute)
             .map(|rate| Arc::new(RateLimiter::keyed(Quota::per_minute(rate))));
-        let signin_limiter = NonZeroU32::new(settings.signin_rate_per_minute)
-            .map(|rate| Arc::new(RateLimiter::keyed(Quota::per_minute(rate))));
         let provider = crate::identity::oidc::Provider::from_settings(&settings)
             .map_err(|e| sea_orm::DbErr::Custom(format!("sign-in settings: {e}")))?;
         let writer = ShareWriter::start(db.clone());
         let metrics_allow = crate::observability::AddressList::parse(&settings.metrics_allow)
             .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
+        let trusted_proxies =
+            crate::observability::AddressList::parse(&settings.trusted_proxies)
+                .map_err(|e| sea_orm::DbErr::Custom(format!("LANTOA_TRUSTED_PROXIES: {e}")))?;
         let in_flight = Arc::new(tokio::sync::Semaphore::new(
             settings.max_concurrent_requests.max(1),
         ));
+        let allowlist = Arc::new(RwLock::new(Arc::new(Allowlist::new(rules))));
+        let tokens = TokenCache::default();
+        let breaker = Arc::new(breaker::Breaker::default());
+        watch::spawn(watch::Watched {
+            db: db.clone(),
+            allowlist: Arc::downgrade(&allowlist),
+            tokens: tokens.clone(),
+            breaker: Arc::clone(&breaker),
+            seen: version,
+        });
         Ok(Self {
             db,
             settings: Arc::new(settings),
-            allowlist: Arc::new(RwLock::new(Arc::new(Allowlist::new(rules)))),
+            allowlist,
             writer,
             write_limiter,
             api_limiter,
-            signin_limiter,
             provider,
-            tokens: TokenCache::default(),
+            tokens,
             clock: Clock::System,
             metrics: Arc::new(crate::observability::Metrics::new()),
             metrics_allow: Arc::new(metrics_allow),
+            trusted_proxies: Arc::new(trusted_proxies),
             in_flight,
+            breaker,
         })
     }
 
