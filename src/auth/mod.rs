@@ -49,6 +49,7 @@ async fn load_user(
         unit_path,
         grants,
         credential,
+        client_ip: None,
     })
 }
 
@@ -107,17 +108,23 @@ pub async fn user_for_session(
 /// The caller of a request: a bearer token wins over a cookie; None when neither is valid.
 /// Unknown tokens count against the client address's budget, shared by every replica.
 pub async fn resolve(state: &AppState, parts: &Parts) -> Result<Option<CurrentUser>, AppError> {
-    if let Some(secret) = bearer_token(parts) {
+    let ip = guard::client_ip(state, parts);
+    let user = if let Some(secret) = bearer_token(parts) {
         let user = user_for_token(state, secret).await?;
         if user.is_none() {
-            throttle(state, "token", guard::client_ip(state, parts)).await?;
+            throttle(state, "token", ip).await?;
         }
-        return Ok(user);
-    }
-    match cookies::read(&parts.headers, cookies::SESSION_COOKIE) {
-        Some(secret) => user_for_session(state, secret).await,
-        None => Ok(None),
-    }
+        user
+    } else {
+        match cookies::read(&parts.headers, cookies::SESSION_COOKIE) {
+            Some(secret) => user_for_session(state, secret).await?,
+            None => None,
+        }
+    };
+    Ok(user.map(|user| CurrentUser {
+        client_ip: Some(ip),
+        ..user
+    }))
 }
 
 /// Counts one attempt of `what` from `ip` in the database; refuses (429 with `Retry-After`) once

@@ -12,6 +12,8 @@ pub struct Actor {
     pub person_id: Option<i64>,
     /// A readable name: a staff code, `token:NAME`, or `cli`.
     pub label: String,
+    /// The client's address (behind a trusted proxy, the one it forwarded for), when over HTTP.
+    pub ip: Option<String>,
 }
 
 impl Actor {
@@ -20,6 +22,7 @@ impl Actor {
         Self {
             person_id: None,
             label: "cli".to_owned(),
+            ip: None,
         }
     }
 }
@@ -51,7 +54,7 @@ pub async fn record(
         target_type: Set(event.target_type.map(str::to_owned)),
         target_id: Set(event.target_id),
         detail: Set(event.detail.map(|d| d.to_string())),
-        ip: Set(None),
+        ip: Set(actor.ip.clone()),
         ..Default::default()
     };
     audit_event::Entity::insert(row)

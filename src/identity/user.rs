@@ -44,6 +44,8 @@ pub struct CurrentUser {
     pub grants: Vec<Grant>,
     /// How they signed in.
     pub credential: Credential,
+    /// The client's address for this request (set by the guard; never cached with a token).
+    pub client_ip: Option<std::net::IpAddr>,
 }
 
 impl CurrentUser {
@@ -123,6 +125,7 @@ impl CurrentUser {
         Actor {
             person_id: Some(self.person.id),
             label,
+            ip: self.client_ip.map(|ip| ip.to_string()),
         }
     }
 }

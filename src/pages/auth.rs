@@ -141,36 +141,37 @@ pub struct CallbackQuery {
 /// validates the identity, links it to the roster and starts a session.
 pub async fn callback(State(state): State<AppState>, parts: Parts) -> Response {
     let lang = Lang::from_parts(&parts);
+    let ip = Some(client_ip(&state, &parts).to_string());
     if let Err(err) = check_signin_rate(&state, &parts).await {
         return error_page(&err);
     }
     let query: CallbackQuery = match Query::try_from_uri(&parts.uri) {
         Ok(q) => q.0,
-        Err(_) => return failed(&state, lang, "bad_callback").await,
+        Err(_) => return failed(&state, lang, ip.clone(), "bad_callback").await,
     };
     if let Some(error) = &query.error {
         tracing::info!(provider_error = %error, "provider refused sign-in");
-        return failed(&state, lang, "provider_error").await;
+        return failed(&state, lang, ip.clone(), "provider_error").await;
     }
     let (Some(code), Some(given_state)) = (query.code.as_deref(), query.state.as_deref()) else {
-        return failed(&state, lang, "missing_code").await;
+        return failed(&state, lang, ip.clone(), "missing_code").await;
     };
     let cookie_state = cookies::read(&parts.headers, LOGIN_COOKIE);
     if cookie_state.is_none_or(|c| !csrf::matches(c, given_state)) {
-        return failed(&state, lang, "wrong_state").await;
+        return failed(&state, lang, ip.clone(), "wrong_state").await;
     }
     let attempt = match db::sessions::take_attempt(&state.db, given_state).await {
         Ok(Some(attempt)) => attempt,
-        Ok(None) => return failed(&state, lang, "unknown_state").await,
+        Ok(None) => return failed(&state, lang, ip.clone(), "unknown_state").await,
         Err(err) => return error_page(&AppError::from(err)),
     };
     let Some(provider) = state.provider.clone() else {
-        return failed(&state, lang, "not_configured").await;
+        return failed(&state, lang, ip.clone(), "not_configured").await;
     };
     if let Some(iss) = &query.iss
         && iss.trim_end_matches('/') != provider.issuer().trim_end_matches('/')
     {
-        return failed(&state, lang, "wrong_issuer").await;
+        return failed(&state, lang, ip.clone(), "wrong_issuer").await;
     }
     let identity = match provider
         .finish(code, &attempt.nonce, &attempt.pkce_verifier)
@@ -185,7 +186,7 @@ pub async fn callback(State(state): State<AppState>, parts: Parts) -> Response {
                 crate::identity::oidc::SignInError::MissingClaim(_) => "claim_missing",
                 _ => "provider_unavailable",
             };
-            return failed(&state, lang, reason).await;
+            return failed(&state, lang, ip.clone(), reason).await;
         }
     };
     match link_person(&state, &identity).await {
@@ -195,7 +196,7 @@ pub async fn callback(State(state): State<AppState>, parts: Parts) -> Response {
                 .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            match start_session(&state, &person, user_agent, "signin").await {
+            match start_session(&state, &person, user_agent, ip.clone(), "signin").await {
                 Ok(cookie) => {
                     let mut response = Redirect::to(&attempt.next_path).into_response();
                     set_cookie(&mut response, &cookie);
@@ -214,6 +215,7 @@ pub async fn callback(State(state): State<AppState>, parts: Parts) -> Response {
                 Actor {
                     person_id: None,
                     label: format!("{}#{}", identity.issuer, identity.subject),
+                    ip: ip.clone(),
                 },
                 "signin.denied",
                 json!({"reason": "not_on_roster_or_left", "claim": identity.claim_value}),
@@ -259,6 +261,7 @@ async fn start_session(
     state: &AppState,
     person: &person::Model,
     user_agent: Option<String>,
+    ip: Option<String>,
     action: &str,
 ) -> AppResult<String> {
     let secret = db::tokens::generate().map_err(|e| AppError::Internal(e.to_string()))?;
@@ -278,6 +281,7 @@ async fn start_session(
         Actor {
             person_id: Some(person.id),
             label: person.staff_code.clone(),
+            ip,
         },
         action,
         json!({"session": session.id}),
@@ -291,12 +295,13 @@ async fn start_session(
     ))
 }
 
-async fn failed(state: &AppState, lang: Lang, reason: &str) -> Response {
+async fn failed(state: &AppState, lang: Lang, ip: Option<String>, reason: &str) -> Response {
     audit(
         state,
         Actor {
             person_id: None,
             label: "anonymous".into(),
+            ip,
         },
         "signin.failed",
         json!({"reason": reason}),
@@ -476,7 +481,7 @@ pub async fn demo_signin(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let cookie = start_session(&state, &person, user_agent, "signin.demo").await?;
+    let cookie = start_session(&state, &person, user_agent, None, "signin.demo").await?;
     let mut response = Redirect::to(&safe_next(form.next.as_deref())).into_response();
     set_cookie(&mut response, &cookie);
     Ok(response)

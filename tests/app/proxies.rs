@@ -142,3 +142,55 @@ on_both_databases!(
     "",
     unknown_tokens_are_counted_per_address
 );
+
+/// The audit entry of a change made through `peer` with a forwarded-for header.
+async fn audited_ip(app: &TestApp, peer: &str, forwarded_for: &str) -> Option<String> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    crate::admin_helpers::seed(app).await;
+    let admin = app.token_for("DB005").await;
+    let mut request = Request::post("/api/v1/admin/allowlist")
+        .header("authorization", format!("Bearer {admin}"))
+        .header("content-type", "application/json")
+        .header("x-forwarded-for", forwarded_for)
+        .body(Body::from(
+            r#"{"kind": "host", "pattern": "baolaichau.vn", "category": "press", "label": "Báo Lai Châu"}"#,
+        ))
+        .expect("request");
+    let peer: SocketAddr = format!("{peer}:40000").parse().expect("address");
+    request.extensions_mut().insert(ConnectInfo(peer));
+    let (status, body, _) = app.send(request).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    entity::audit_event::Entity::find()
+        .order_by_desc(entity::audit_event::Column::Id)
+        .one(&app.db)
+        .await
+        .expect("db")
+        .and_then(|e| e.ip)
+}
+
+async fn the_audit_log_records_the_client_behind_a_trusted_proxy(app: TestApp) {
+    let ip = audited_ip(&app, "10.0.0.5", "1.2.3.4, 203.0.113.7").await;
+    assert_eq!(ip.as_deref(), Some("203.0.113.7"));
+    app.finish().await;
+}
+
+async fn the_audit_log_records_the_peer_without_trusted_proxies(app: TestApp) {
+    let ip = audited_ip(&app, "198.51.100.9", "203.0.113.7").await;
+    assert_eq!(
+        ip.as_deref(),
+        Some("198.51.100.9"),
+        "a forged header is not believed"
+    );
+    app.finish().await;
+}
+
+on_both_databases!(
+    the_audit_log_names_the_client_behind_a_trusted_proxy,
+    "10.0.0.0/8",
+    the_audit_log_records_the_client_behind_a_trusted_proxy
+);
+on_both_databases!(
+    the_audit_log_names_the_peer_without_trusted_proxies,
+    "",
+    the_audit_log_records_the_peer_without_trusted_proxies
+);
