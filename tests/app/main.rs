@@ -30,6 +30,7 @@ mod metrics;
 mod openapi;
 mod outage;
 mod pages;
+mod paging;
 mod review;
 mod sessions;
 mod shutdown;
