@@ -53,10 +53,10 @@ pub fn download(mut response: Response, format: Format, name: &str) -> Response 
 
 type Chunk = Result<Bytes, std::io::Error>;
 
-fn body_from(rx: mpsc::Receiver<Chunk>) -> Body {
-    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    }))
+/// The body read from the channel. A closed channel keeps answering "no more", so the stream
+/// may be polled after its end (the compression layer does; `stream::unfold` panics there).
+fn body_from(mut rx: mpsc::Receiver<Chunk>) -> Body {
+    Body::from_stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)))
 }
 
 /// Streams a CSV or JSON export: `first` is already loaded (so a failing database is still a

@@ -7,12 +7,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::json::{ApiJson, ApiQuery};
-use super::me::{PeriodQuery, resolve_period};
+use super::me::{HISTORY_LIMIT, PeriodQuery, resolve_period};
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::review::Decision;
 use crate::service::check_year;
+use crate::service::paging::{self, Limit};
 use crate::service::review::{can_read_person, decide, entries_with_flags};
 use crate::state::AppState;
 
@@ -25,10 +26,14 @@ pub struct ListQuery {
     pub year: Option<i32>,
     /// A calendar month.
     pub month: Option<u32>,
+    /// Entries per page.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 /// A person's entries with status, review decision and reason, and review flags.
-#[utoipa::path(get, path = "/api/v1/shares", tag = "shares", security(("bearer" = [])), params(("staff_code" = String, Query, description = "whose entries"), ("year" = Option<i32>, Query, description = "work year, this year by default"), ("month" = Option<u32>, Query, description = "a calendar month")), responses((status = 200, description = "The person's entries with status and review"), (status = 403, description = "`forbidden`", body = crate::api::schema::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/shares", tag = "shares", security(("bearer" = [])), params(("staff_code" = String, Query, description = "whose entries"), ("year" = Option<i32>, Query, description = "work year, this year by default"), ("month" = Option<u32>, Query, description = "a calendar month"), ("limit" = Option<u32>, Query, description = "entries per page: 100 by default, at most 500 (more: 422 `page_size_too_large`)"), ("cursor" = Option<String>, Query, description = "the `next_cursor` of the previous page")), responses((status = 200, description = "`{person, items, limit, next_cursor}`: the person's entries newest first (by date, then id) with status, review and flags; `next_cursor` null on the last page"), (status = 422, description = "`page_size_too_large`, `invalid_page_size`, `invalid_cursor`, `invalid_year`", body = crate::api::schema::ErrorBody), (status = 403, description = "`forbidden`", body = crate::api::schema::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -37,6 +42,7 @@ pub async fn list(
     if let Some(year) = query.year {
         check_year(year)?;
     }
+    let limit = Limit::new(query.limit, HISTORY_LIMIT.0, HISTORY_LIMIT.1)?;
     let person = db::people::by_staff_code(&state.db, &query.staff_code).await?;
     // Unknown and out-of-scope people look the same, so staff codes cannot be probed.
     let person = match person {
@@ -53,10 +59,20 @@ pub async fn list(
         },
     )
     .await?;
-    let items = entries_with_flags(&state.db, person.id, period.start, period.end).await?;
+    // Flags compare an entry with the person's others, so they are worked out on the whole
+    // period before the page is cut.
+    let all = entries_with_flags(&state.db, person.id, period.start, period.end).await?;
+    let (items, next_cursor) = paging::newest_first(
+        all,
+        |i| (i.share.shared_on, i.share.id),
+        query.cursor.as_deref(),
+        limit,
+    )?;
     Ok(Json(json!({
         "person": {"staff_code": person.staff_code, "full_name": person.full_name},
         "items": items,
+        "limit": limit.get(),
+        "next_cursor": next_cursor,
     })))
 }
 

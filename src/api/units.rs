@@ -1,32 +1,65 @@
-//! `GET /api/v1/units/{code}/tally`: everyone in a unit's subtree, for its heads and Home Affairs.
+//! `GET /api/v1/units/{code}/tally`: everyone in a unit's subtree, for its heads and Home Affairs,
+//! a page at a time (sorted and searched on the server; the whole list is the evaluation export).
 
 use axum::Json;
 use axum::extract::{Path, State};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::json::ApiQuery;
-use super::me::YearQuery;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::export::EvaluationRow;
 use crate::service::check_year;
+use crate::service::people_page::{self, Sort};
 use crate::service::tally::{Scope, for_scope};
 use crate::state::AppState;
 
-/// Per-person tallies of the unit's subtree for a year.
-#[utoipa::path(get, path = "/api/v1/units/{code}/tally", tag = "units", security(("bearer" = [])), params(("code" = String, Path, description = "unit code"), ("year" = Option<i32>, Query, description = "work year, this year by default")), responses((status = 200, description = "Per-person rows in Vietnamese name order"), (status = 403, description = "`forbidden` outside the caller's scope", body = crate::api::schema::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
+/// `?year=&sort=&q=&limit=&cursor=`.
+#[derive(Debug, Deserialize)]
+pub struct TallyQuery {
+    /// The work year (defaults to this year).
+    pub year: Option<i32>,
+    /// `name` (default), `shares` or `progress`.
+    pub sort: Option<String>,
+    /// Name (accents ignored) or staff code contains.
+    pub q: Option<String>,
+    /// Rows per page.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Per-person tallies of the unit's subtree for a year, one page at a time.
+#[utoipa::path(get, path = "/api/v1/units/{code}/tally", tag = "units", security(("bearer" = [])),
+    params(
+        ("code" = String, Path, description = "unit code"),
+        ("year" = Option<i32>, Query, description = "work year, this year by default"),
+        ("sort" = Option<String>, Query, description = "`name` (Vietnamese name order, the default), `shares` (most accepted first) or `progress` (lowest share of the target first); ties in staff code order"),
+        ("q" = Option<String>, Query, description = "only people whose name (accents ignored) or staff code contains this"),
+        ("limit" = Option<u32>, Query, description = "rows per page: 100 by default, at most 500 (more: 422 `page_size_too_large`; the whole list is `GET /api/v1/exports/evaluation`)"),
+        ("cursor" = Option<String>, Query, description = "the `next_cursor` of the previous page, with the same `sort`, `q` and `year`: the page starts after the last row seen, so shares arriving meanwhile neither repeat nor skip a person")
+    ),
+    responses(
+        (status = 200, description = "`{year, closed, unit, rows, total, limit, sort, next_cursor}`: `rows` is this page, `total` counts every matching person, `next_cursor` is null on the last page"),
+        (status = 403, description = "`forbidden` outside the caller's scope", body = crate::api::schema::ErrorBody),
+        (status = 404, description = "`not_found`", body = crate::api::schema::ErrorBody),
+        (status = 422, description = "`page_size_too_large`, `invalid_page_size`, `invalid_cursor`, `invalid_sort`, `invalid_year`", body = crate::api::schema::ErrorBody),
+        (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody),
+        (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn tally(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(code): Path<String>,
-    ApiQuery(query): ApiQuery<YearQuery>,
+    ApiQuery(query): ApiQuery<TallyQuery>,
 ) -> AppResult<Json<Value>> {
     let year = check_year(
         query
             .year
             .unwrap_or_else(|| chrono::Datelike::year(&state.clock.today())),
     )?;
+    let sort = Sort::parse(query.sort.as_deref())?;
     let unit = db::units::by_code(&state.db, &code).await?;
     // Same answer for "no such unit" and "not yours", so codes cannot be probed.
     let unit = match unit {
@@ -45,11 +78,22 @@ pub async fn tally(
         },
     )
     .await?;
-    let rows: Vec<EvaluationRow> = tally.rows.iter().map(EvaluationRow::from).collect();
+    let request = people_page::Request {
+        sort,
+        q: query.q,
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    let page = people_page::page(&state.db, &tally, year, &request, |_| true).await?;
+    let rows: Vec<EvaluationRow> = page.rows.iter().map(|r| EvaluationRow::from(*r)).collect();
     Ok(Json(json!({
         "year": year,
         "closed": tally.closed,
         "unit": {"code": unit.code, "name": unit.name},
         "rows": rows,
+        "total": page.total,
+        "limit": page.limit,
+        "sort": sort.as_str(),
+        "next_cursor": page.next_cursor,
     })))
 }

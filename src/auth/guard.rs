@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodFilter, on};
 use governor::clock::{Clock, DefaultClock};
 
-use super::csrf::{CSRF_FIELD, CSRF_HEADER, matches};
+use super::csrf::{CSRF_FIELD, CSRF_HEADER, same_token};
 use super::{CurrentUser, resolve};
 use crate::domain::roster::Role;
 use crate::error::AppError;
@@ -262,7 +262,7 @@ async fn check(
     if unsafe_method && let Some(expected) = expected_csrf {
         let (presented, restored) = presented_csrf(request).await?;
         request = restored;
-        if !presented.is_some_and(|p| matches(&expected, &p)) {
+        if !presented.is_some_and(|p| same_token(&expected, &p)) {
             return Err(AppError::CsrfFailed);
         }
     }

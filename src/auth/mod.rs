@@ -100,7 +100,8 @@ pub async fn user_for_session(
     db::sessions::touch(&state.db, &session, now).await?;
     let credential = Credential::Session {
         id: session.id,
-        csrf: csrf::token_for(secret),
+        // Masked afresh for this request: pages are compressed and must not repeat its bytes.
+        csrf: csrf::masked(&csrf::token_for(secret)),
     };
     Ok(Some(load_user(state, person, credential).await?))
 }

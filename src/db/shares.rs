@@ -6,6 +6,7 @@ use entity::{share, tally_month};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 /// A verified share, ready to store.
@@ -269,6 +270,42 @@ pub async fn of_person_between(
         .order_by_desc(share::Column::Id)
         .all(db)
         .await
+}
+
+/// The highest share id stored (0 when there is none): shares with a higher id arrived later.
+pub async fn max_id(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    let max: Option<Option<i64>> = share::Entity::find()
+        .select_only()
+        .column_as(share::Column::Id.max(), "max_id")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(max.flatten().unwrap_or(0))
+}
+
+/// Accepted shares per person stored after `after_id` and dated in [from, to]: what arrived since
+/// a list's first page (a range on the primary key: cheap however big the table is).
+pub async fn accepted_after(
+    db: &impl ConnectionTrait,
+    after_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<std::collections::HashMap<i64, u32>, DbErr> {
+    let rows: Vec<(i64, i64)> = share::Entity::find()
+        .select_only()
+        .column(share::Column::PersonId)
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .filter(share::Column::Id.gt(after_id))
+        .filter(share::Column::Status.eq("accepted"))
+        .filter(share::Column::SharedOn.between(from, to))
+        .group_by(share::Column::PersonId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(person, n)| (person, u32::try_from(n).unwrap_or(u32::MAX)))
+        .collect())
 }
 
 /// Whether the share already stored for this (person, source, platform) is this very one

@@ -14,18 +14,24 @@ use crate::db;
 use crate::domain::time::format_vi;
 use crate::error::AppError;
 use crate::review::Decision;
+use crate::service::paging::{self, Limit};
 use crate::service::review::{
     ReviewItem, can_read_person, can_review_person, decide, entries_with_flags,
 };
 use crate::state::AppState;
 use crate::tally::evaluation_period;
 
-/// `?year=`.
+/// `?year=&cursor=`.
 #[derive(Debug, Deserialize)]
 pub struct YearQuery {
     /// The work year.
     pub year: Option<i32>,
+    /// Where the previous page ended.
+    pub cursor: Option<String>,
 }
+
+/// Entries per page: a reviewer's screenful, and the most the bulk review takes at once.
+const PAGE_ENTRIES: u32 = 100;
 
 /// A month of entries.
 struct Month {
@@ -55,6 +61,10 @@ struct PersonPage<'a> {
     months: Vec<Month>,
     can_review: bool,
     csrf: &'a str,
+    /// The next page of entries, when there is one.
+    next: Option<String>,
+    /// Back to the first page, when on a later one.
+    first: Option<String>,
 }
 
 fn group(items: Vec<ReviewItem>, lang: Lang) -> Vec<Month> {
@@ -125,7 +135,26 @@ pub async fn show(
     let year = crate::service::check_year(query.year.unwrap_or(state.clock.today().year()))?;
     let policy = db::policy::for_year(&state.db, year).await?;
     let period = evaluation_period(policy.as_ref(), year);
-    let items = entries_with_flags(&state.db, person.id, period.start, period.end).await?;
+    // Flags compare each entry with the person's others: worked out on the whole period, then
+    // the page is cut (newest first; an entry logged meanwhile does not shift the pages).
+    let all = entries_with_flags(&state.db, person.id, period.start, period.end).await?;
+    let limit = Limit::new(Some(PAGE_ENTRIES), 100, 500)?;
+    let (items, next_cursor) = paging::newest_first(
+        all,
+        |i| (i.share.shared_on, i.share.id),
+        query.cursor.as_deref(),
+        limit,
+    )?;
+    let link = |cursor: Option<&str>| {
+        let mut link = url::form_urlencoded::Serializer::new(String::new());
+        link.append_pair("year", &year.to_string());
+        if let Some(cursor) = cursor {
+            link.append_pair("cursor", cursor);
+        }
+        format!("/people/{}?{}", person.staff_code, link.finish())
+    };
+    let next = next_cursor.as_deref().map(|c| link(Some(c)));
+    let first = query.cursor.as_ref().map(|_| link(None));
     let can_review = can_review_person(&state, &user, &person).await?;
     Ok(render(&PersonPage {
         lang,
@@ -135,6 +164,8 @@ pub async fn show(
         months: group(items, lang),
         can_review,
         csrf: user.csrf_token().unwrap_or_default(),
+        next,
+        first,
     }))
 }
 

@@ -1,12 +1,13 @@
 //! Static assets compiled into the binary (no CDN, nothing fetched from elsewhere): CSS, the
-//! small plain JS, icons, the web app manifest and the service worker. Text assets are sent
-//! gzip-compressed to clients that accept it (compressed once, on first use), every asset with
-//! an ETag so a phone revalidates with a 304 instead of downloading again.
+//! small plain JS, icons, the web app manifest and the service worker, every asset with an ETag
+//! so a phone revalidates with a 304 instead of downloading again.
 //!
-//! Only these fixed files are compressed, never HTML pages: a page that reflects what the user
-//! typed next to the CSRF token must not be compressed (BREACH).
+//! Compression is the router's one `CompressionLayer` (gzip or Brotli, text types only), as for
+//! every other answer: the files live inside the binary, not on disk, so `ServeDir`'s
+//! precompressed `.gz`/`.br` siblings do not apply, and with ETags and the service worker's
+//! offline copy each phone downloads an asset once per version, so compressing those few
+//! kilobytes on that one request costs well under a millisecond.
 
-use std::io::Write as _;
 use std::sync::OnceLock;
 
 use axum::extract::Path;
@@ -82,11 +83,10 @@ const MANIFEST: Asset = asset(
 /// change to an asset changes the worker and phones pick up the new files.
 const SERVICE_WORKER: &str = include_str!("../../web/static/sw.js");
 
-/// A file ready to send: its bytes, its compressed form when worth it, and its ETag.
+/// A file ready to send: its bytes and its ETag.
 struct Prepared {
     content_type: &'static str,
     bytes: Vec<u8>,
-    gzip: Option<Vec<u8>>,
     etag: HeaderValue,
 }
 
@@ -95,14 +95,9 @@ impl Prepared {
         let digest = hex::encode(Sha256::digest(&bytes));
         let etag = HeaderValue::from_str(&format!("\"{}\"", &digest[..20]))
             .unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
-        let gzip = (content_type != PNG)
-            .then(|| gzip(&bytes))
-            .flatten()
-            .filter(|small| small.len() < bytes.len());
         Self {
             content_type,
             bytes,
-            gzip,
             etag,
         }
     }
@@ -127,38 +122,8 @@ impl Prepared {
         if fresh {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
-        match &self.gzip {
-            Some(gz) if accepts_gzip(request) => {
-                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-                (StatusCode::OK, headers, gz.clone()).into_response()
-            }
-            _ => (StatusCode::OK, headers, self.bytes.clone()).into_response(),
-        }
+        (StatusCode::OK, headers, self.bytes.clone()).into_response()
     }
-}
-
-fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).ok()?;
-    encoder.finish().ok()
-}
-
-fn accepts_gzip(request: &HeaderMap) -> bool {
-    request
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|coding| {
-            let mut parts = coding.split(';');
-            let name = parts.next().unwrap_or_default().trim();
-            let refused = parts.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
-            });
-            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
-        })
 }
 
 /// Every asset, the manifest (index `ASSETS.len()`) and the worker (the last), prepared once.
@@ -216,27 +181,6 @@ pub async fn service_worker(headers: HeaderMap) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn gzip_is_used_only_when_the_client_accepts_it() {
-        let cases = [
-            ("gzip, deflate, br", true),
-            ("br;q=1.0, gzip;q=0.8", true),
-            ("GZIP", true),
-            ("*", true),
-            ("gzip;q=0", false),
-            ("deflate, br", false),
-            ("", false),
-        ];
-        for (value, expected) in cases {
-            let mut headers = HeaderMap::new();
-            headers.insert(
-                header::ACCEPT_ENCODING,
-                HeaderValue::from_str(value).expect("header"),
-            );
-            assert_eq!(accepts_gzip(&headers), expected, "{value:?}");
-        }
-    }
 
     #[test]
     fn the_worker_carries_the_asset_version() {

@@ -2,6 +2,7 @@
 //! Only `main`, `cli` and the tests import this module. The listener and the shutdown signal
 //! are passed in, so tests drive the real server.
 
+pub mod compression;
 pub mod middleware;
 
 use std::future::Future;
@@ -66,7 +67,11 @@ pub fn build_router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
-        ));
+        ))
+        // gzip or Brotli for every text answer (compression.rs); requests another site started
+        // lose their Accept-Encoding first, so they are answered plain (BREACH).
+        .layer(compression::layer())
+        .layer(axum::middleware::from_fn(compression::plain_for_cross_site));
     let router = if hsts {
         router.layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,

@@ -3,6 +3,8 @@
 
 pub mod allowlist;
 pub mod export;
+pub mod paging;
+pub mod people_page;
 pub mod policy;
 pub mod retention;
 pub mod review;

@@ -425,7 +425,7 @@ async fn a_unit_head_reviews_from_the_dashboard_at_phone_and_desktop_size() {
         seed_shares(&b.db, "DB001", 3).await;
         b.sign_in("DB002").await;
 
-        b.open("/units/XMP").await;
+        b.open("/units/XMP?view=people").await;
         b.wait_for("table.people").await;
         assert!(b.text("table.people").await.contains("Nguyễn Văn An"));
         b.wait_for("svg.chart").await;
@@ -435,7 +435,7 @@ async fn a_unit_head_reviews_from_the_dashboard_at_phone_and_desktop_size() {
         assert_eq!(
             overflow,
             json!(false),
-            "the dashboard fits the phone's width (the table scrolls inside)"
+            "the dashboard fits the phone's width (rows as cards)"
         );
         b.screenshot("dashboard_phone").await;
 
@@ -480,6 +480,51 @@ async fn a_unit_head_reviews_from_the_dashboard_at_phone_and_desktop_size() {
         b.screenshot("review_phone").await;
         let rejected = b.count("shares WHERE status = 'rejected'").await;
         assert_eq!(rejected, 1, "exactly the selected entry was rejected");
+    })
+    .await;
+}
+
+/// The widths a phone must take without sideways scrolling: the document is no wider than the
+/// screen (`scrollWidth <= clientWidth`).
+const FITS: &str = "var d = document.documentElement; return [d.scrollWidth, d.clientWidth];";
+
+#[tokio::test]
+async fn the_dashboard_and_the_review_queue_fit_a_390_px_phone_without_sideways_scrolling() {
+    with_browser("phone_fit", |b| async move {
+        let head = lantoa::db::people::by_staff_code(&b.db, "DB002")
+            .await
+            .expect("db")
+            .expect("head");
+        let unit = lantoa::db::units::by_code(&b.db, "XMP")
+            .await
+            .expect("db")
+            .expect("unit");
+        lantoa::db::roles::grant(
+            &b.db,
+            head.id,
+            lantoa::domain::roster::Role::UnitHead,
+            Some(unit.id),
+            None,
+        )
+        .await
+        .expect("grant");
+        seed_shares(&b.db, "DB001", 4).await;
+        b.sign_in("DB002").await;
+        for (path, ready, step) in [
+            ("/units/XMP", "ol.units", "units_first_phone"),
+            ("/units/XMP?view=people", "table.people", "dashboard_phone"),
+            ("/people/DB001", "form.review", "review_queue_phone"),
+        ] {
+            b.open(path).await;
+            b.wait_for(ready).await;
+            let widths = b.js(FITS).await;
+            let (scroll, client) = (widths[0].as_f64(), widths[1].as_f64());
+            assert!(
+                matches!((scroll, client), (Some(s), Some(c)) if c >= 380.0 && s <= c),
+                "{path}: scrollWidth <= clientWidth at 390 px, got {widths}"
+            );
+            b.screenshot(step).await;
+        }
     })
     .await;
 }

@@ -29,7 +29,22 @@ both_databases!(
             assert_eq!(status, StatusCode::CREATED);
         }
         let head = app.token_for("DB002").await;
-        let (status, html) = page(&app, "/units/XMP?year=2026", &head).await;
+        // A unit with sub-units opens on them, ranked, each with a small SVG bar; its people
+        // are one step further.
+        let (status, units) = page(&app, "/units/XMP?year=2026", &head).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            units.contains("Văn phòng HĐND và UBND xã Mường Phăng")
+                && units.contains("/units/XMP-VP?year=2026")
+                && units.contains("class=\"meter\""),
+            "sub-units first: {units}"
+        );
+        assert!(
+            !units.contains("Lò Văn Dũng"),
+            "people are on the next screen"
+        );
+        assert!(units.contains("view=people"), "a link to the people");
+        let (status, html) = page(&app, "/units/XMP?year=2026&view=people", &head).await;
         assert_eq!(status, StatusCode::OK);
         // Ánh < An? No: "An" < "Ánh" (tone is secondary), then Bình, Dũng, Đức.
         let order: Vec<usize> = [
@@ -58,16 +73,17 @@ both_databases!(
             html.contains("<svg") && html.contains("role=\"img\""),
             "charts are server-rendered SVG"
         );
-        assert!(
-            html.contains("Văn phòng HĐND và UBND xã Mường Phăng"),
-            "sub-unit roll-up"
-        );
-        let (_, filtered) = page(&app, "/units/XMP?year=2026&q=dung", &head).await;
+        let (_, filtered) = page(&app, "/units/XMP?year=2026&view=people&q=dung", &head).await;
         assert!(
             filtered.contains("Lò Văn Dũng") && !filtered.contains("Nguyễn Văn An"),
             "search ignores diacritics"
         );
-        let (_, behind) = page(&app, "/units/XMP?year=2026&behind=1&sort=accepted", &head).await;
+        let (_, behind) = page(
+            &app,
+            "/units/XMP?year=2026&view=people&behind=1&sort=accepted",
+            &head,
+        )
+        .await;
         assert!(behind.contains("Lò Văn Dũng"));
         let staff = app.token_for("DB004").await;
         assert_eq!(

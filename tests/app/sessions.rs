@@ -136,7 +136,11 @@ async fn csrf_case(backend: Backend) {
     let (status, me) = with_cookie(&app, Method::GET, "/api/v1/me", &cookie, None, None).await;
     assert_eq!(status, StatusCode::OK, "reads need no token");
     let csrf = me["csrf_token"].as_str().unwrap_or_default().to_owned();
-    assert_eq!(csrf.len(), 64);
+    assert_eq!(
+        csrf.len(),
+        128,
+        "masked afresh: 32 bytes of mask, then the token XOR the mask, in hex"
+    );
     let body = json!({"source_url": "https://dienbien.gov.vn/csrf", "platform": "zalo"});
     let (status, err) = with_cookie(
         &app,

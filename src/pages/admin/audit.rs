@@ -312,9 +312,10 @@ pub async fn export(
             }
         }
     });
-    let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    }));
+    // poll_fn over the channel, not stream::unfold: the compression layer may poll once more
+    // after the end, which unfold answers with a panic.
+    let mut rx = rx;
+    let body = Body::from_stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)));
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(
