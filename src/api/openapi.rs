@@ -85,6 +85,17 @@ pub struct ReviewBulkIn {
     pub reason: Option<String>,
 }
 
+/// A declared account.
+#[derive(ToSchema)]
+pub struct AccountIn {
+    /// `facebook`, `zalo`, `tiktok`, `youtube`, `x`, `instagram`, `linkedin`, `telegram` or `other`.
+    pub platform: String,
+    /// The profile address (`https://www.facebook.com/ten.cua.ban`) or `@handle`.
+    pub address: String,
+    /// The name shown on the account.
+    pub display_name: Option<String>,
+}
+
 /// A year's evaluation policy.
 #[derive(ToSchema)]
 pub struct PolicyIn {
@@ -133,7 +144,12 @@ impl Modify for BearerAuth {
         super::tokens::list,
         super::tokens::create,
         super::tokens::revoke,
+        super::accounts::list,
+        super::accounts::create,
+        super::accounts::update,
+        super::accounts::delete,
         super::units::tally,
+        super::accounts::of_unit_list,
         super::exports::evaluation,
         super::tokens::end_sessions,
         super::review::list,
@@ -155,7 +171,8 @@ impl Modify for BearerAuth {
         TokenIn,
         ReviewIn,
         ReviewBulkIn,
-        PolicyIn
+        PolicyIn,
+        AccountIn
     )),
     modifiers(&BearerAuth),
     tags(
