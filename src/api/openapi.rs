@@ -105,6 +105,9 @@ pub struct PolicyIn {
     pub period_start: Option<String>,
     /// Last day of the period (`YYYY-MM-DD`), 31 December by default.
     pub period_end: Option<String>,
+    /// Count only shares on the person's own declared accounts or that cannot tell (default
+    /// off; absent keeps the stored choice).
+    pub count_only_own_accounts: Option<bool>,
 }
 
 /// Adds the bearer-token scheme the annotations refer to.

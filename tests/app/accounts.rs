@@ -426,6 +426,13 @@ both_databases!(
     }
 );
 
+async fn accepted(app: &TestApp, token: &str, year: i32) -> Value {
+    app.get(&format!("/api/v1/me/tally?year={year}"), token)
+        .await
+        .1["accepted"]
+        .clone()
+}
+
 async fn raw_get(app: &TestApp, path: &str, token: &str) -> (StatusCode, String, Vec<u8>) {
     let request = Request::builder()
         .uri(path)
@@ -497,6 +504,116 @@ both_databases!(
             .filter_map(|d| d["format"].as_str().map(str::to_owned))
             .collect();
         assert_eq!(formats, ["csv", "xlsx"]);
+        app.finish().await;
+    }
+);
+
+both_databases!(
+    a_policy_may_count_only_shares_on_the_persons_own_accounts,
+    |app| async move {
+        let t = setup(&app).await;
+        let year = chrono::Datelike::year(&app.state.clock.today());
+        app.set_policy(year, 10).await;
+        let ids = shares_of_each_status(&app, &t).await;
+        assert_eq!(
+            ids.len(),
+            5,
+            "one matched, one other, one undeclared, two unknown"
+        );
+        assert_eq!(
+            accepted(&app, &t.an, year).await,
+            json!(5),
+            "by default every accepted share counts"
+        );
+
+        let (status, policy) = app
+            .put_json(
+                &format!("/api/v1/policies/{year}"),
+                &t.home_affairs,
+                json!({"target": 10, "count_only_own_accounts": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{policy}");
+        assert_eq!(policy["count_only_own_accounts"], json!(true));
+        assert_eq!(
+            accepted(&app, &t.an, year).await,
+            json!(3),
+            "matched and cannot-tell shares count; another person's and undeclared ones do not"
+        );
+        let (_, unit) = app
+            .get(&format!("/api/v1/units/XMP/tally?year={year}"), &t.head)
+            .await;
+        let row = unit["rows"]
+            .as_array()
+            .and_then(|rows| {
+                rows.iter()
+                    .find(|r| r["staff_code"] == json!("DB001"))
+                    .cloned()
+            })
+            .expect("DB001's row");
+        assert_eq!(row["accepted"], json!(3), "the unit's tally too: {row}");
+        let (status, export) = app
+            .get(
+                &format!("/api/v1/exports/evaluation?year={year}&format=json&unit=XMP"),
+                &t.head,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{export}");
+        let row = export["rows"]
+            .as_array()
+            .and_then(|rows| {
+                rows.iter()
+                    .find(|r| r["staff_code"] == json!("DB001"))
+                    .cloned()
+            })
+            .expect("DB001's export row");
+        assert_eq!(
+            row["accepted"],
+            json!(3),
+            "and the evaluation export: {row}"
+        );
+
+        // A rejected share on another person's account leaves the strict count alone.
+        let other = ids
+            .iter()
+            .find(|(status, _)| *status == "other_person")
+            .map(|(_, id)| *id)
+            .expect("other");
+        let (status, _) = app
+            .post(
+                &format!("/api/v1/shares/{other}/review"),
+                &t.head,
+                json!({"decision": "reject", "reason": "Bài đăng trên tài khoản của người khác"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(accepted(&app, &t.an, year).await, json!(3));
+
+        let (_, policy) = app
+            .put_json(
+                &format!("/api/v1/policies/{year}"),
+                &t.home_affairs,
+                json!({"target": 12}),
+            )
+            .await;
+        assert_eq!(
+            policy["count_only_own_accounts"],
+            json!(true),
+            "an edit that does not mention the option keeps it"
+        );
+        let (_, policy) = app
+            .put_json(
+                &format!("/api/v1/policies/{year}"),
+                &t.home_affairs,
+                json!({"target": 12, "count_only_own_accounts": false}),
+            )
+            .await;
+        assert_eq!(policy["count_only_own_accounts"], json!(false));
+        assert_eq!(
+            accepted(&app, &t.an, year).await,
+            json!(4),
+            "off again: every accepted share counts (one was rejected)"
+        );
         app.finish().await;
     }
 );
