@@ -79,6 +79,15 @@ pub fn platform_label(code: &str) -> String {
         .unwrap_or_else(|_| code.to_owned())
 }
 
+/// The page that declares an account, pre-filled with this one.
+pub fn declare_link(platform: &str, account: &str) -> String {
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("platform", platform)
+        .append_pair("address", account)
+        .finish();
+    format!("/me/accounts?{query}")
+}
+
 /// Checks what was typed and gives the row to store.
 pub fn check(input: &AccountInput) -> AppResult<NewAccount> {
     let platform: AccountPlatform = input.platform.parse().map_err(|_| {
