@@ -161,6 +161,7 @@ async fn set_period(
         month_target: None,
         quarter_target: None,
         levels: Vec::new(),
+        count_only_own_accounts: None,
     };
     lantoa::service::policy::set(db, &lantoa::db::audit::Actor::cli(), YEAR, &input)
         .await

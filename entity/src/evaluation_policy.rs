@@ -23,6 +23,8 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     /// Person id of whoever closed it.
     pub closed_by: Option<i64>,
+    /// Count only shares on the person's own declared accounts or that cannot tell.
+    pub count_only_own_accounts: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -5,6 +5,7 @@ pub mod allowlist_rule;
 pub mod api_token;
 pub mod app_setting;
 pub mod audit_event;
+pub mod declared_account;
 pub mod evaluation_policy;
 pub mod evaluation_snapshot;
 pub mod identity;

@@ -47,6 +47,8 @@ pub enum Relation {
     ApiToken,
     #[sea_orm(has_many = "super::tally_month::Entity")]
     TallyMonth,
+    #[sea_orm(has_many = "super::declared_account::Entity")]
+    DeclaredAccount,
 }
 
 impl Related<super::unit::Entity> for Entity {

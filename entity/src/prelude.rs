@@ -4,6 +4,7 @@ pub use super::allowlist_rule::Entity as AllowlistRule;
 pub use super::api_token::Entity as ApiToken;
 pub use super::app_setting::Entity as AppSetting;
 pub use super::audit_event::Entity as AuditEvent;
+pub use super::declared_account::Entity as DeclaredAccount;
 pub use super::evaluation_policy::Entity as EvaluationPolicy;
 pub use super::evaluation_snapshot::Entity as EvaluationSnapshot;
 pub use super::identity::Entity as Identity;

@@ -46,6 +46,11 @@ pub struct Model {
     pub idempotency_key: Option<String>,
     /// `api`, `web`, `import` or `demo`.
     pub origin: String,
+    /// How the post compared with the declared accounts when it was logged: `matched`,
+    /// `other_person`, `undeclared` or `unknown`.
+    pub account_match: String,
+    /// The account the post address shows (normalised), if it shows one.
+    pub post_account: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,12 @@ pub struct Model {
     pub month: i32,
     pub accepted: i32,
     pub rejected: i32,
+    /// Accepted shares whose post is on one of the person's declared accounts.
+    pub matched: i32,
+    /// Accepted shares whose post is on another person's declared account.
+    pub other_person: i32,
+    /// Accepted shares whose post is on an account nobody declared.
+    pub undeclared: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

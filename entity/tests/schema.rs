@@ -288,6 +288,8 @@ async fn every_entity_reads_back_what_was_written() -> Result<(), DbErr> {
                 reviewed_at: Some(at(T + 5)),
                 idempotency_key: Some("0b7c9a9e-idem".into()),
                 origin: "web".into(),
+                account_match: "other_person".into(),
+                post_account: Some("nguyenvana".into()),
             },
         )
         .await?;
@@ -300,6 +302,9 @@ async fn every_entity_reads_back_what_was_written() -> Result<(), DbErr> {
                 month: 3,
                 accepted: 7,
                 rejected: 1,
+                matched: 3,
+                other_person: 1,
+                undeclared: 2,
             },
         )
         .await?;
@@ -316,8 +321,23 @@ async fn every_entity_reads_back_what_was_written() -> Result<(), DbErr> {
                 levels: r#"[{"name":"tốt","min":48}]"#.into(),
                 closed_at: Some(at(T + 6)),
                 closed_by: Some(1),
+                count_only_own_accounts: true,
                 created_at: at(T),
                 updated_at: at(T + 7),
+            },
+        )
+        .await?;
+        round_trip::<declared_account::ActiveModel>(
+            db,
+            declared_account::Model {
+                id: 1,
+                person_id: 1,
+                platform: "facebook".into(),
+                normalized: "x".repeat(200),
+                address: "https://www.facebook.com/Nguyen.Van.A/".into(),
+                display_name: Some("Nguyễn Văn A".into()),
+                created_at: at(T),
+                updated_at: at(T + 8),
             },
         )
         .await?;
@@ -410,6 +430,10 @@ async fn omitted_columns_take_their_defaults() -> Result<(), DbErr> {
             .insert(db)
             .await?;
         assert_eq!(share.status, "accepted", "a share is accepted by default");
+        assert_eq!(
+            share.account_match, "unknown",
+            "a share's account match is unknown by default"
+        );
 
         let rule = allowlist_rule::ActiveModel {
             kind: Set("host".into()),
@@ -450,6 +474,11 @@ async fn omitted_columns_take_their_defaults() -> Result<(), DbErr> {
             (0, 0),
             "tallies start at 0"
         );
+        assert_eq!(
+            (tally.matched, tally.other_person, tally.undeclared),
+            (0, 0, 0),
+            "match counters start at 0"
+        );
 
         let policy = evaluation_policy::ActiveModel {
             year: Set(2026),
@@ -463,6 +492,40 @@ async fn omitted_columns_take_their_defaults() -> Result<(), DbErr> {
         .insert(db)
         .await?;
         assert_eq!(policy.levels, "[]", "a policy has no levels by default");
+        assert!(
+            !policy.count_only_own_accounts,
+            "a policy counts every accepted share by default"
+        );
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn an_account_is_declared_by_one_person_only() -> Result<(), DbErr> {
+    on_each_database(async |db| {
+        let unit = new_unit(db, "U1", None).await?;
+        let anh = new_person(db, "CB0001", "a", &unit).await?;
+        let binh = new_person(db, "CB0002", "b", &unit).await?;
+        let declare = |person: i64, platform: &str| declared_account::ActiveModel {
+            person_id: Set(person),
+            platform: Set(platform.into()),
+            normalized: Set("nguyenvana".into()),
+            address: Set("@nguyenvana".into()),
+            created_at: Set(at(T)),
+            updated_at: Set(at(T)),
+            ..Default::default()
+        };
+        declare(anh.id, "facebook").insert(db).await?;
+        declare(anh.id, "tiktok")
+            .insert(db)
+            .await
+            .map_err(|err| DbErr::Custom(format!("same name, other platform: {err}")))?;
+        let err = declare(binh.id, "facebook")
+            .insert(db)
+            .await
+            .expect_err("one account, one person");
+        assert!(is_unique_violation(&err), "{err}");
         Ok(())
     })
     .await
@@ -603,6 +666,17 @@ async fn people_with_shares_stay_and_sign_in_data_goes_with_its_person() -> Resu
         }
         .insert(db)
         .await?;
+        declared_account::ActiveModel {
+            person_id: Set(leaver.id),
+            platform: Set("facebook".into()),
+            normalized: Set("leaver".into()),
+            address: Set("@leaver".into()),
+            created_at: Set(at(T)),
+            updated_at: Set(at(T)),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
 
         leaver.delete(db).await?;
         assert_eq!(Identity::find().all(db).await?, vec![], "identities go");
@@ -610,6 +684,11 @@ async fn people_with_shares_stay_and_sign_in_data_goes_with_its_person() -> Resu
         assert_eq!(ApiToken::find().all(db).await?, vec![], "tokens go");
         assert_eq!(RoleGrant::find().all(db).await?, vec![], "role grants go");
         assert_eq!(TallyMonth::find().all(db).await?, vec![], "tallies go");
+        assert_eq!(
+            DeclaredAccount::find().all(db).await?,
+            vec![],
+            "declared accounts go"
+        );
         Ok(())
     })
     .await

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, plus `/healthz` and `/readyz`. Each route is declared with what
 //! its caller needs (`auth::guard::Need`); errors are rendered once, in `error`.
 
+pub mod accounts;
 pub mod admin;
 pub mod exports;
 pub mod health;
@@ -45,8 +46,14 @@ pub fn routes(routes: Routes) -> Routes {
         .add(M::GET, "/api/v1/me/tokens", Need::SignedIn, tokens::list)
         .add(M::POST, "/api/v1/me/tokens", Need::SignedIn, tokens::create)
         .add(M::DELETE, "/api/v1/me/tokens/{id}", Need::SignedIn, tokens::revoke)
+        .add(M::GET, "/api/v1/me/accounts", Need::SignedIn, accounts::list)
+        .add(M::POST, "/api/v1/me/accounts", Need::SignedIn, accounts::create)
+        .add(M::PATCH, "/api/v1/me/accounts/{id}", Need::SignedIn, accounts::update)
+        .add(M::DELETE, "/api/v1/me/accounts/{id}", Need::SignedIn, accounts::delete)
         // Unit heads are checked against the unit's subtree inside (a data-dependent scope).
         .add(M::GET, "/api/v1/units/{code}/tally", Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs]), units::tally)
+        // Unit heads: their subtree, checked inside; files are audited.
+        .add(M::GET, "/api/v1/units/{code}/accounts", Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs]), accounts::of_unit_list)
         // Home Affairs: any scope; unit heads: their subtree, checked inside (data-dependent).
         .add(M::GET, "/api/v1/exports/evaluation", Need::AnyRole(&[Role::UnitHead, Role::HomeAffairs]), exports::evaluation)
         // Culture and Home Affairs: any scope (aggregates only); unit heads: their subtree.

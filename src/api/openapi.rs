@@ -12,8 +12,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::schema::{
-    AllowlistImportIn, BatchIn, ErrorBody, ErrorDetail, LeaveIn, MoveIn, PersonIn, PolicyIn,
-    ReviewBulkIn, ReviewIn, RoleIn, RuleIn, ShareIn, TokenIn, UnitChangeIn, UnitIn, VerifyIn,
+    AccountIn, AllowlistImportIn, BatchIn, ErrorBody, ErrorDetail, LeaveIn, MoveIn, PersonIn,
+    PolicyIn, ReviewBulkIn, ReviewIn, RoleIn, RuleIn, ShareIn, TokenIn, UnitChangeIn, UnitIn,
+    VerifyIn,
 };
 
 /// Adds the bearer-token scheme the annotations refer to.
@@ -53,7 +54,12 @@ impl Modify for BearerAuth {
         super::tokens::list,
         super::tokens::create,
         super::tokens::revoke,
+        super::accounts::list,
+        super::accounts::create,
+        super::accounts::update,
+        super::accounts::delete,
         super::units::tally,
+        super::accounts::of_unit_list,
         super::exports::evaluation,
         super::tokens::end_sessions,
         super::review::list,
@@ -102,7 +108,8 @@ impl Modify for BearerAuth {
         TokenIn,
         ReviewIn,
         ReviewBulkIn,
-        PolicyIn
+        PolicyIn,
+        AccountIn
     )),
     modifiers(&BearerAuth),
     tags(

@@ -77,6 +77,17 @@ pub struct ReviewBulkIn {
     pub reason: Option<String>,
 }
 
+/// A declared account.
+#[derive(ToSchema)]
+pub struct AccountIn {
+    /// `facebook`, `zalo`, `tiktok`, `youtube`, `x`, `instagram`, `linkedin`, `telegram` or `other`.
+    pub platform: String,
+    /// The profile address (`https://www.facebook.com/ten.cua.ban`) or `@handle`.
+    pub address: String,
+    /// The name shown on the account.
+    pub display_name: Option<String>,
+}
+
 /// A year's evaluation policy.
 #[derive(ToSchema)]
 pub struct PolicyIn {
@@ -86,6 +97,9 @@ pub struct PolicyIn {
     pub period_start: Option<String>,
     /// Last day of the period (`YYYY-MM-DD`), 31 December by default.
     pub period_end: Option<String>,
+    /// Count only shares on the person's own declared accounts or that cannot tell (default
+    /// off; absent keeps the stored choice).
+    pub count_only_own_accounts: Option<bool>,
 }
 
 /// An allowlist rule to add or edit.

@@ -76,6 +76,7 @@ async fn seed(db: &DatabaseConnection) -> CliResult {
             name: "Vượt".into(),
             min_percent: 150,
         }],
+        count_only_own_accounts: None,
     };
     crate::service::policy::set(db, &Actor::cli(), year, &policy)
         .await

@@ -109,6 +109,7 @@ pub async fn run(settings: &Settings, command: PolicyCommand) -> CliResult {
                     .iter()
                     .map(|l| level_arg(l))
                     .collect::<Result<_, _>>()?,
+                count_only_own_accounts: None,
             };
             let row = set(&db, &actor, year, &input)
                 .await

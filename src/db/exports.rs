@@ -35,6 +35,7 @@ pub async fn quarter_sums(
     quarters: &[(i32, u32)],
     first: (i32, u32),
     last: (i32, u32),
+    own_accounts_only: bool,
 ) -> Result<Vec<QuarterSums>, DbErr> {
     if people.is_empty() {
         return Ok(Vec::new());
@@ -46,9 +47,17 @@ pub async fn quarter_sums(
         let in_quarter = Expr::col(Column::Year)
             .eq(year)
             .and(Expr::col(Column::Month).between(first_month, first_month + 2));
-        for (column, name) in [(Column::Accepted, "a"), (Column::Rejected, "r")] {
+        // The policy option: accepted shares on others' or undeclared accounts do not count.
+        let accepted = if own_accounts_only {
+            Expr::col(Column::Accepted)
+                .sub(Expr::col(Column::OtherPerson))
+                .sub(Expr::col(Column::Undeclared))
+        } else {
+            Expr::col(Column::Accepted)
+        };
+        for (value, name) in [(accepted, "a"), (Expr::col(Column::Rejected), "r")] {
             select.expr_as(
-                Func::sum(Expr::case(in_quarter.clone(), Expr::col(column)).finally(0)),
+                Func::sum(Expr::case(in_quarter.clone(), value).finally(0)),
                 Alias::new(format!("{name}{i}")),
             );
         }

@@ -1,6 +1,7 @@
 //! Database access: connecting, migrating, and queries as free functions over any
 //! `ConnectionTrait` (a pool or a transaction), so callers choose the transaction.
 
+pub mod accounts;
 pub mod allowlist;
 pub mod app_settings;
 pub mod audit;

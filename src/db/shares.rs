@@ -9,6 +9,8 @@ use sea_orm::{
     QuerySelect,
 };
 
+use crate::verify::AccountMatch;
+
 /// A verified share, ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewShare {
@@ -42,6 +44,56 @@ pub struct NewShare {
     pub idempotency_key: Option<String>,
     /// `api`, `web`, `import` or `demo`.
     pub origin: &'static str,
+    /// The account the post address shows (normalised), if it shows one.
+    pub post_account: Option<String>,
+    /// How the post compares with the declared accounts; set when it is stored.
+    pub account_match: AccountMatch,
+}
+
+/// Changes to the counters of accepted shares by match status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MatchDelta {
+    /// Accepted shares on the person's own declared accounts.
+    pub matched: i32,
+    /// Accepted shares on another person's declared account.
+    pub other_person: i32,
+    /// Accepted shares on undeclared accounts.
+    pub undeclared: i32,
+}
+
+impl MatchDelta {
+    /// `n` accepted shares of this status (`unknown` has no counter of its own).
+    pub fn of(status: AccountMatch, n: i32) -> Self {
+        match status {
+            AccountMatch::Matched => Self {
+                matched: n,
+                ..Self::default()
+            },
+            AccountMatch::OtherPerson => Self {
+                other_person: n,
+                ..Self::default()
+            },
+            AccountMatch::Undeclared => Self {
+                undeclared: n,
+                ..Self::default()
+            },
+            AccountMatch::Unknown => Self::default(),
+        }
+    }
+
+    /// The status of a stored share.
+    pub fn of_stored(share: &share::Model, n: i32) -> Self {
+        Self::of(
+            share.account_match.parse().unwrap_or(AccountMatch::Unknown),
+            n,
+        )
+    }
+
+    fn add(&mut self, other: Self) {
+        self.matched += other.matched;
+        self.other_person += other.other_person;
+        self.undeclared += other.undeclared;
+    }
 }
 
 /// How an insert ended.
@@ -73,6 +125,9 @@ pub async fn by_idempotency_key(
 /// Inserts a share unless it conflicts; on success also bumps the person's monthly counter.
 /// Uses `ON CONFLICT DO NOTHING`, so a conflict never aborts the surrounding transaction.
 pub async fn insert(db: &impl ConnectionTrait, new: &NewShare) -> Result<InsertOutcome, DbErr> {
+    let mut new = new.clone();
+    crate::db::accounts::resolve_matches(db, std::slice::from_mut(&mut new)).await?;
+    let new = &new;
     let row = active_model(new);
     // RETURNING yields no row when ON CONFLICT DO NOTHING skipped the insert.
     let inserted = share::Entity::insert(row)
@@ -81,7 +136,16 @@ pub async fn insert(db: &impl ConnectionTrait, new: &NewShare) -> Result<InsertO
         .await?;
     match inserted.into_iter().next() {
         Some(model) => {
-            bump_month(db, model.person_id, model.unit_id, model.shared_on, 1, 0).await?;
+            let by_match = MatchDelta::of(new.account_match, 1);
+            bump_month(
+                db,
+                model.person_id,
+                model.unit_id,
+                model.shared_on,
+                (1, 0),
+                by_match,
+            )
+            .await?;
             Ok(InsertOutcome::Inserted(model))
         }
         None => classify_conflict(db, new).await,
@@ -98,6 +162,9 @@ pub async fn insert_batch(
     if batch.is_empty() {
         return Ok(Vec::new());
     }
+    let mut batch = batch.to_vec();
+    crate::db::accounts::resolve_matches(db, &mut batch).await?;
+    let batch = batch.as_slice();
     let inserted = share::Entity::insert_many(batch.iter().map(active_model))
         .on_conflict(OnConflict::new().do_nothing().to_owned())
         .exec_with_returning(db)
@@ -107,7 +174,7 @@ pub async fn insert_batch(
         .map(|m| ((m.person_id, m.source_key.clone(), m.platform.clone()), m))
         .collect();
     let mut outcomes = Vec::with_capacity(batch.len());
-    let mut counts: std::collections::BTreeMap<(i64, i64, i32, u32), i32> =
+    let mut counts: std::collections::BTreeMap<(i64, i64, i32, u32), (i32, MatchDelta)> =
         std::collections::BTreeMap::new();
     for new in batch {
         let key = (new.person_id, new.source_key.clone(), new.platform.clone());
@@ -118,31 +185,34 @@ pub async fn insert_batch(
         });
         match by_key.remove(&key).filter(|_| mine) {
             Some(model) => {
-                *counts
+                let count = counts
                     .entry((
                         model.person_id,
                         model.unit_id,
                         model.shared_on.year(),
                         model.shared_on.month(),
                     ))
-                    .or_default() += 1;
+                    .or_default();
+                count.0 += 1;
+                count.1.add(MatchDelta::of(new.account_match, 1));
                 outcomes.push(InsertOutcome::Inserted(model));
             }
             None => outcomes.push(classify_conflict(db, new).await?),
         }
     }
-    let rows = counts
-        .into_iter()
-        .map(
-            |((person_id, unit_id, year, month), accepted)| tally_month::ActiveModel {
-                person_id: Set(person_id),
-                unit_id: Set(unit_id),
-                year: Set(year),
-                month: Set(i32::try_from(month).unwrap_or(1)),
-                accepted: Set(accepted),
-                rejected: Set(0),
-            },
-        );
+    let rows = counts.into_iter().map(
+        |((person_id, unit_id, year, month), (accepted, by_match))| tally_month::ActiveModel {
+            person_id: Set(person_id),
+            unit_id: Set(unit_id),
+            year: Set(year),
+            month: Set(i32::try_from(month).unwrap_or(1)),
+            accepted: Set(accepted),
+            rejected: Set(0),
+            matched: Set(by_match.matched),
+            other_person: Set(by_match.other_person),
+            undeclared: Set(by_match.undeclared),
+        },
+    );
     // One upsert for the whole group; keys are distinct, as PostgreSQL requires.
     tally_month::Entity::insert_many(rows)
         .on_conflict(
@@ -155,6 +225,18 @@ pub async fn insert_batch(
             .value(
                 tally_month::Column::Accepted,
                 Expr::cust("tally_months.accepted + excluded.accepted"),
+            )
+            .value(
+                tally_month::Column::Matched,
+                Expr::cust("tally_months.matched + excluded.matched"),
+            )
+            .value(
+                tally_month::Column::OtherPerson,
+                Expr::cust("tally_months.other_person + excluded.other_person"),
+            )
+            .value(
+                tally_month::Column::Undeclared,
+                Expr::cust("tally_months.undeclared + excluded.undeclared"),
             )
             .to_owned(),
         )
@@ -185,6 +267,8 @@ fn active_model(new: &NewShare) -> share::ActiveModel {
         reviewed_at: Set(None),
         idempotency_key: Set(new.idempotency_key.clone()),
         origin: Set(new.origin.to_owned()),
+        account_match: Set(new.account_match.as_str().to_owned()),
+        post_account: Set(new.post_account.clone()),
         ..Default::default()
     }
 }
@@ -216,14 +300,15 @@ async fn classify_conflict(
     ))
 }
 
-/// Adds to (or subtracts from) a person's counters for the month of `date`.
+/// Adds to (or subtracts from) a person's counters for the month of `date`: `(accepted,
+/// rejected)`, and the accepted ones by match status.
 pub async fn bump_month(
     db: &impl ConnectionTrait,
     person_id: i64,
     unit_id: i64,
     date: NaiveDate,
-    accepted: i32,
-    rejected: i32,
+    (accepted, rejected): (i32, i32),
+    by_match: MatchDelta,
 ) -> Result<(), DbErr> {
     let row = tally_month::ActiveModel {
         person_id: Set(person_id),
@@ -232,6 +317,9 @@ pub async fn bump_month(
         month: Set(i32::try_from(date.month()).unwrap_or(1)),
         accepted: Set(accepted),
         rejected: Set(rejected),
+        matched: Set(by_match.matched),
+        other_person: Set(by_match.other_person),
+        undeclared: Set(by_match.undeclared),
     };
     tally_month::Entity::insert(row)
         .on_conflict(
@@ -248,6 +336,21 @@ pub async fn bump_month(
             .value(
                 tally_month::Column::Rejected,
                 Expr::cust(format!("tally_months.rejected + {rejected}")),
+            )
+            .value(
+                tally_month::Column::Matched,
+                Expr::cust(format!("tally_months.matched + {}", by_match.matched)),
+            )
+            .value(
+                tally_month::Column::OtherPerson,
+                Expr::cust(format!(
+                    "tally_months.other_person + {}",
+                    by_match.other_person
+                )),
+            )
+            .value(
+                tally_month::Column::Undeclared,
+                Expr::cust(format!("tally_months.undeclared + {}", by_match.undeclared)),
             )
             .to_owned(),
         )
@@ -349,8 +452,8 @@ pub async fn set_status(
         share.person_id,
         share.unit_id,
         share.shared_on,
-        accepted,
-        rejected,
+        (accepted, rejected),
+        MatchDelta::of_stored(share, accepted),
     )
     .await?;
     Ok(Some(updated))
@@ -362,8 +465,10 @@ pub async fn insert_many_unchecked(
     db: &impl ConnectionTrait,
     rows: &[NewShare],
 ) -> Result<(), DbErr> {
-    // 19 columns per row keeps a chunk well under SQLite's 32,766 bound parameters.
+    // 21 columns per row keeps a chunk well under SQLite's 32,766 bound parameters.
     for chunk in rows.chunks(1000) {
+        let mut chunk = chunk.to_vec();
+        crate::db::accounts::resolve_matches(db, &mut chunk).await?;
         let models = chunk.iter().map(active_model);
         share::Entity::insert_many(models)
             .on_conflict(OnConflict::new().do_nothing().to_owned())
@@ -387,10 +492,14 @@ pub async fn rebuild_tally_months(db: &impl ConnectionTrait) -> Result<(), DbErr
     };
     db.execute_unprepared("DELETE FROM tally_months").await?;
     db.execute_unprepared(&format!(
-        "INSERT INTO tally_months (person_id, unit_id, year, month, accepted, rejected) \
+        "INSERT INTO tally_months (person_id, unit_id, year, month, accepted, rejected, \
+                                   matched, other_person, undeclared) \
          SELECT person_id, unit_id, {year}, {month}, \
                 SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END), \
-                SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) \
+                SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), \
+                SUM(CASE WHEN status = 'accepted' AND account_match = 'matched' THEN 1 ELSE 0 END), \
+                SUM(CASE WHEN status = 'accepted' AND account_match = 'other_person' THEN 1 ELSE 0 END), \
+                SUM(CASE WHEN status = 'accepted' AND account_match = 'undeclared' THEN 1 ELSE 0 END) \
          FROM shares GROUP BY person_id, unit_id, {year}, {month}"
     ))
     .await?;

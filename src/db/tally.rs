@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use entity::{share, tally_month};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
 
 /// One person's counts for one month in one unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +23,9 @@ pub struct MonthRow {
     pub accepted: u32,
     /// Rejected shares.
     pub rejected: u32,
+    /// Accepted shares on another person's or an undeclared account (a policy may not count
+    /// them).
+    pub unverified: u32,
 }
 
 /// One person's counts in one unit over some days of one month (dated by the first).
@@ -67,27 +72,29 @@ pub async fn months(
             query = query.filter(tally_month::Column::PersonId.is_in(ids.iter().copied()));
         }
         // Plain tuples, not models: this is the hot path of every dashboard.
-        let rows: Vec<(i64, i64, i32, i32, i32)> = query
+        let rows: Vec<(i64, i64, i32, i32, i32, i32, i32)> = query
             .select_only()
             .column(tally_month::Column::PersonId)
             .column(tally_month::Column::UnitId)
             .column(tally_month::Column::Month)
             .column(tally_month::Column::Accepted)
             .column(tally_month::Column::Rejected)
+            .column(tally_month::Column::OtherPerson)
+            .column(tally_month::Column::Undeclared)
             .into_tuple()
             .all(db)
             .await?;
-        out.extend(
-            rows.into_iter()
-                .map(|(person_id, unit_id, month, accepted, rejected)| MonthRow {
-                    person_id,
-                    unit_id,
-                    year,
-                    month: u32::try_from(month).unwrap_or(1),
-                    accepted: u32::try_from(accepted).unwrap_or(0),
-                    rejected: u32::try_from(rejected).unwrap_or(0),
-                }),
-        );
+        out.extend(rows.into_iter().map(
+            |(person_id, unit_id, month, accepted, rejected, other, undeclared)| MonthRow {
+                person_id,
+                unit_id,
+                year,
+                month: u32::try_from(month).unwrap_or(1),
+                accepted: u32::try_from(accepted).unwrap_or(0),
+                rejected: u32::try_from(rejected).unwrap_or(0),
+                unverified: u32::try_from(other + undeclared).unwrap_or(0),
+            },
+        ));
     }
     Ok(out)
 }
@@ -115,11 +122,11 @@ pub async fn months_everyone(
     let backend = db.get_database_backend();
     let (pack, placeholders) = match backend {
         sea_orm::DbBackend::Postgres => (
-            "string_agg(concat_ws(':', unit_id, month, accepted, rejected), ',')",
+            "string_agg(concat_ws(':', unit_id, month, accepted, rejected, other_person + undeclared), ',')",
             ("$1", "$2", "$3"),
         ),
         _ => (
-            "group_concat(unit_id || ':' || month || ':' || accepted || ':' || rejected, ',')",
+            "group_concat(unit_id || ':' || month || ':' || accepted || ':' || rejected || ':' || (other_person + undeclared), ',')",
             ("?", "?", "?"),
         ),
     };
@@ -144,7 +151,8 @@ pub async fn months_everyone(
             for item in packed.split(',') {
                 let mut parts = item.split(':').map(|p| p.parse::<i64>().unwrap_or(0));
                 let mut next = || parts.next().unwrap_or(0);
-                let (unit_id, month, accepted, rejected) = (next(), next(), next(), next());
+                let (unit_id, month, accepted, rejected, unverified) =
+                    (next(), next(), next(), next(), next());
                 out.push(MonthRow {
                     person_id,
                     unit_id,
@@ -152,6 +160,7 @@ pub async fn months_everyone(
                     month: u32::try_from(month).unwrap_or(1),
                     accepted: u32::try_from(accepted).unwrap_or(0),
                     rejected: u32::try_from(rejected).unwrap_or(0),
+                    unverified: u32::try_from(unverified).unwrap_or(0),
                 });
             }
         }
@@ -163,11 +172,15 @@ pub async fn months_everyone(
 /// mid-month — straight from `shares`, one row per person and unit, dated `from`: the engine
 /// only needs to know which month slice they fall in, and summing here instead of per day
 /// returns a tenth of the rows.
+///
+/// With `own_accounts_only` (the policy option), accepted shares on another person's or an
+/// undeclared account are left out.
 pub async fn days(
     db: &impl ConnectionTrait,
     who: Who<'_>,
     from: NaiveDate,
     to: NaiveDate,
+    own_accounts_only: bool,
 ) -> Result<Vec<DayRow>, DbErr> {
     let mut query = share::Entity::find()
         .select_only()
@@ -182,6 +195,13 @@ pub async fn days(
         .group_by(share::Column::Status);
     if let Who::People(ids) = who {
         query = query.filter(share::Column::PersonId.is_in(ids.iter().copied()));
+    }
+    if own_accounts_only {
+        query = query.filter(
+            Condition::any()
+                .add(share::Column::Status.ne("accepted"))
+                .add(share::Column::AccountMatch.is_not_in(["other_person", "undeclared"])),
+        );
     }
     let rows: Vec<(i64, i64, String, i64)> = query.into_tuple().all(db).await?;
     Ok(rows

@@ -38,7 +38,7 @@ fn yes_no(value: bool) -> &'static str {
 
 /// Text that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR) is prefixed
 /// with an apostrophe, so a name or position typed as `=HYPERLINK(…)` stays text.
-fn defuse(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn defuse(text: &str) -> std::borrow::Cow<'_, str> {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         std::borrow::Cow::Owned(format!("'{text}"))
     } else {

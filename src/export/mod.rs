@@ -2,6 +2,7 @@
 //! for Sở VHTTDL and the commendation shortlist. Rows come in from the service layer a chunk at a
 //! time and bytes go out, so a province-wide export never holds the whole table.
 
+pub mod accounts;
 pub mod evaluation;
 pub mod form;
 pub mod reminder;

@@ -134,6 +134,8 @@ pub struct Done {
     pub platform: &'static str,
     /// `dd/mm/yyyy`.
     pub date: String,
+    /// The declare-it link when the post is on an account the person has not declared.
+    pub declare: Option<String>,
 }
 
 impl Done {
@@ -145,6 +147,11 @@ impl Done {
                 .unwrap_or_else(|| share.source_host.clone()),
             platform: platform_label(lang, &share.platform),
             date: format_vi(share.shared_on),
+            declare: share
+                .post_account
+                .as_deref()
+                .filter(|_| share.account_match == "undeclared")
+                .map(|account| crate::service::accounts::declare_link(&share.platform, account)),
         }
     }
 }

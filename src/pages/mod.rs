@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates in `web/templates`): Vietnamese first, English on
 //! request. Each handler sits beside its template struct; errors render through `error_page`.
 
+pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod dashboard;
@@ -52,6 +53,20 @@ pub fn routes(routes: Routes) -> Routes {
         .add(M::POST, "/shares/several", Need::SignedIn, several::submit)
         .add(M::GET, "/me/history", Need::SignedIn, history::show)
         .add(M::GET, "/me/progress", Need::SignedIn, progress::show)
+        .add(M::GET, "/me/accounts", Need::SignedIn, accounts::show)
+        .add(M::POST, "/me/accounts", Need::SignedIn, accounts::create)
+        .add(
+            M::POST,
+            "/me/accounts/{id}",
+            Need::SignedIn,
+            accounts::update,
+        )
+        .add(
+            M::POST,
+            "/me/accounts/{id}/delete",
+            Need::SignedIn,
+            accounts::delete,
+        )
         .add(M::GET, "/me/data", Need::SignedIn, mydata::show)
         .add(M::GET, "/me/data.json", Need::SignedIn, mydata::json)
         .add(M::GET, "/me/data.csv", Need::SignedIn, mydata::csv)

@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use entity::{
-    api_token, audit_event, evaluation_snapshot, identity, person, role_grant, session, share,
-    tally_month, unit,
+    api_token, audit_event, declared_account, evaluation_snapshot, identity, person, role_grant,
+    session, share, tally_month, unit,
 };
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -41,6 +41,8 @@ pub struct MyData {
     pub sessions: Vec<session::Model>,
     /// API tokens (name and prefix; the secret never is).
     pub api_tokens: Vec<api_token::Model>,
+    /// The social accounts the person declared as their own.
+    pub declared_accounts: Vec<declared_account::Model>,
     /// Every share logged.
     pub shares: Vec<share::Model>,
     /// The monthly counters kept for the tallies.
@@ -79,6 +81,7 @@ pub async fn collect(state: &AppState, user: &CurrentUser) -> AppResult<MyData> 
         .order_by_asc(api_token::Column::Id)
         .all(db)
         .await?;
+    let declared_accounts = db::accounts::of_person(db, id).await?;
     let shares = share::Entity::find()
         .filter(share::Column::PersonId.eq(id))
         .order_by_desc(share::Column::SharedOn)
@@ -118,6 +121,7 @@ pub async fn collect(state: &AppState, user: &CurrentUser) -> AppResult<MyData> 
         identities,
         sessions,
         api_tokens,
+        declared_accounts,
         shares,
         monthly_counts,
         evaluation_snapshots,
@@ -165,6 +169,10 @@ impl MyDataPage<'_> {
         code.parse::<crate::domain::roster::Role>()
             .map(|r| r.label_vi().to_owned())
             .unwrap_or_else(|_| code.to_owned())
+    }
+
+    fn platform_label(&self, code: &str) -> String {
+        crate::service::accounts::platform_label(code)
     }
 
     fn accepted(&self) -> usize {

@@ -138,6 +138,7 @@ fn parse_form(body: &[u8]) -> Result<(String, PolicyInput), String> {
         month_target: number("month_target", "Chỉ tiêu tháng")?,
         quarter_target: number("quarter_target", "Chỉ tiêu quý")?,
         levels,
+        count_only_own_accounts: None,
     };
     Ok((action, input))
 }

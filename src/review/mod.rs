@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::time::local_date;
+use crate::verify::AccountMatch;
 
 /// Entries of one person within this window on several platforms are flagged as the same article.
 pub const SAME_ARTICLE_WINDOW: Duration = Duration::minutes(10);
@@ -27,6 +28,8 @@ pub enum Flag {
     ManyInShortTime,
     /// Dated long before it was logged.
     LoggedLate,
+    /// The post is on an account another person declared.
+    OtherPersonsAccount,
 }
 
 impl Flag {
@@ -36,6 +39,7 @@ impl Flag {
             Flag::SamePlatformsBurst => "Cùng bài viết được ghi trên nhiều nền tảng trong vài phút",
             Flag::ManyInShortTime => "Nhiều lượt ghi nhận trong thời gian ngắn",
             Flag::LoggedLate => "Ngày chia sẻ cách xa ngày ghi nhận",
+            Flag::OtherPersonsAccount => "Bài đăng nằm trên tài khoản do người khác khai báo",
         }
     }
 
@@ -45,6 +49,7 @@ impl Flag {
             Flag::SamePlatformsBurst => "Same article logged on several platforms within minutes",
             Flag::ManyInShortTime => "Many entries logged in a short time",
             Flag::LoggedLate => "Shared long before it was logged",
+            Flag::OtherPersonsAccount => "Posted on an account another person declared",
         }
     }
 }
@@ -62,6 +67,8 @@ pub struct Entry {
     pub shared_on: NaiveDate,
     /// When it was logged.
     pub submitted_at: DateTime<Utc>,
+    /// How the post compared with the declared accounts.
+    pub account_match: AccountMatch,
 }
 
 /// Flags for one person's entries, by entry id (entries without flags are absent).
@@ -98,6 +105,11 @@ pub fn flags(entries: &[Entry]) -> HashMap<i64, Vec<Flag>> {
         }
         if (local_date(entry.submitted_at) - entry.shared_on).num_days() > LATE_DAYS {
             out.entry(entry.id).or_default().push(Flag::LoggedLate);
+        }
+        if entry.account_match == AccountMatch::OtherPerson {
+            out.entry(entry.id)
+                .or_default()
+                .push(Flag::OtherPersonsAccount);
         }
     }
     out
@@ -149,7 +161,23 @@ mod tests {
             platform: platform.into(),
             shared_on: local_date(at(minute)),
             submitted_at: at(minute),
+            account_match: AccountMatch::Unknown,
         }
+    }
+
+    #[test]
+    fn a_post_on_another_persons_account_is_flagged() {
+        let mut theirs = entry(1, "a", "facebook", 0);
+        theirs.account_match = AccountMatch::OtherPerson;
+        let mut undeclared = entry(2, "b", "facebook", 60);
+        undeclared.account_match = AccountMatch::Undeclared;
+        let f = flags(&[theirs, undeclared]);
+        assert_eq!(f.get(&1), Some(&vec![Flag::OtherPersonsAccount]));
+        assert_eq!(
+            f.get(&2),
+            None,
+            "an undeclared account is not a reason to look"
+        );
     }
 
     #[test]

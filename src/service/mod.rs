@@ -1,6 +1,7 @@
 //! Application services: the rules that combine verification, policy and storage, shared by
 //! the API, the web pages and the command line.
 
+pub mod accounts;
 pub mod allowlist;
 pub mod export;
 pub mod paging;

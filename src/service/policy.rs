@@ -34,6 +34,10 @@ pub struct PolicyInput {
     /// Levels beyond met / not met, e.g. `[{"name":"Vượt","min_percent":150}]`.
     #[serde(default)]
     pub levels: Vec<Level>,
+    /// Count only shares whose post is on the person's own declared account or does not show
+    /// the account (off by default; absent keeps the stored choice).
+    #[serde(default)]
+    pub count_only_own_accounts: Option<bool>,
 }
 
 fn invalid(message: impl Into<String>) -> AppError {
@@ -95,6 +99,10 @@ pub async fn set(
     row.month_target = Set(input.month_target.map(to_i32));
     row.quarter_target = Set(input.quarter_target.map(to_i32));
     row.levels = Set(levels);
+    let own_accounts_only = input
+        .count_only_own_accounts
+        .unwrap_or_else(|| previous.as_ref().is_some_and(|p| p.count_only_own_accounts));
+    row.count_only_own_accounts = Set(own_accounts_only);
     row.updated_at = Set(now);
     let saved = row.save(&txn).await?;
     let saved = sea_orm::TryIntoModel::try_into_model(saved)?;
@@ -244,6 +252,7 @@ pub fn view(row: &evaluation_policy::Model) -> serde_json::Value {
         "month_target": row.month_target,
         "quarter_target": row.quarter_target,
         "levels": policy.levels,
+        "count_only_own_accounts": row.count_only_own_accounts,
         "closed": row.closed_at.is_some(),
         "closed_at": row.closed_at,
     })

@@ -14,6 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::review::{Decision, Entry, Flag, check_reason, flags};
 use crate::service::shares::ShareView;
 use crate::state::AppState;
+use crate::verify::AccountMatch;
 
 /// The materialised path of a person's current unit.
 pub async fn unit_path_of(db: &impl ConnectionTrait, person: &person::Model) -> AppResult<String> {
@@ -153,6 +154,7 @@ pub async fn entries_with_flags(
             platform: s.platform.clone(),
             shared_on: s.shared_on,
             submitted_at: s.submitted_at,
+            account_match: s.account_match.parse().unwrap_or(AccountMatch::Unknown),
         })
         .collect();
     let mut flagged = flags(&entries);

@@ -10,7 +10,9 @@ use crate::db::shares::{InsertOutcome, NewShare};
 use crate::domain::time::{local_date, parse_date};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::verify::{Allowlist, Platform, check_post, verify_source};
+use crate::verify::{
+    AccountMatch, Allowlist, Platform, account_in_post, check_post, verify_source,
+};
 
 /// A share as the person submits it.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -65,6 +67,11 @@ pub struct ShareView {
     pub rule: RuleView,
     /// The review decision, if any.
     pub review: Option<ReviewView>,
+    /// How the post compared with the declared accounts when it was logged: `matched`,
+    /// `other_person`, `undeclared` or `unknown`.
+    pub account_match: String,
+    /// The account the post address shows (normalised), if it shows one.
+    pub post_account: Option<String>,
 }
 
 /// The matched rule's label and category.
@@ -113,6 +120,8 @@ impl From<&share::Model> for ShareView {
                 category: s.rule_category.clone(),
             },
             review,
+            account_match: s.account_match.clone(),
+            post_account: s.post_account.clone(),
         }
     }
 }
@@ -211,8 +220,13 @@ pub fn prepare(
         rule_label: rule.map(|r| r.label.clone()),
         rule_category: rule.map(|r| r.category.to_string()),
         platform: platform.to_string(),
+        post_account: post
+            .as_ref()
+            .and_then(|p| account_in_post(platform, &p.url)),
         post_url: post.as_ref().map(|p| p.url.clone()),
         post_key: post.map(|p| p.key),
+        // Set from the declared accounts in the transaction that stores the share.
+        account_match: AccountMatch::Unknown,
         shared_on,
         submitted_at: checks.now,
         idempotency_key,

@@ -67,12 +67,15 @@ pub async fn for_scope(
         return from_snapshot(db, row, scope).await;
     }
     let policy = policy_row.as_ref().map(db::policy::to_policy);
+    let strict = policy_row
+        .as_ref()
+        .is_some_and(|p| p.count_only_own_accounts);
     let people = match scope {
         Scope::Person(person) => vec![person.clone()],
         Scope::Subtree { ids, .. } => db::people::in_units(db, ids).await?,
-        Scope::Everyone => return for_everyone(db, year, policy).await,
+        Scope::Everyone => return for_everyone(db, year, policy, strict).await,
     };
-    live(db, year, policy, people).await
+    live(db, year, policy, people, strict).await
 }
 
 /// A closed year's frozen figures.
@@ -184,8 +187,10 @@ pub async fn for_people(
     year: i32,
     people: Vec<person::Model>,
 ) -> Result<YearTally, DbErr> {
-    let policy = db::policy::for_year(db, year).await?;
-    live(db, year, policy, people).await
+    let row = db::policy::row_for_year(db, year).await?;
+    let strict = row.as_ref().is_some_and(|p| p.count_only_own_accounts);
+    let policy = row.as_ref().map(db::policy::to_policy);
+    live(db, year, policy, people, strict).await
 }
 
 /// Live figures from the counters, for these people under this policy.
@@ -194,6 +199,7 @@ async fn live(
     year: i32,
     policy: Option<Policy>,
     people: Vec<person::Model>,
+    strict: bool,
 ) -> Result<YearTally, DbErr> {
     let period = evaluation_period(policy.as_ref(), year);
     let people: Vec<person::Model> = people
@@ -206,7 +212,7 @@ async fn live(
     } else {
         Who::People(&ids)
     };
-    let (counters, units) = tokio::try_join!(counters(db, &period, who), units_by_id(db))?;
+    let (counters, units) = tokio::try_join!(counters(db, &period, who, strict), units_by_id(db))?;
     Ok(compute(policy, year, people, &counters, &units))
 }
 
@@ -216,11 +222,12 @@ async fn for_everyone(
     db: &impl ConnectionTrait,
     year: i32,
     policy: Option<Policy>,
+    strict: bool,
 ) -> Result<YearTally, DbErr> {
     let period = evaluation_period(policy.as_ref(), year);
     let (people, counters, units) = tokio::try_join!(
         everyone(db),
-        counters(db, &period, Who::Everyone),
+        counters(db, &period, Who::Everyone, strict),
         units_by_id(db)
     )?;
     let people = people
@@ -238,11 +245,13 @@ struct Counters {
 }
 
 /// Reads the counters a period needs: whole months from `tally_months`, days of partly covered
-/// months from `shares`.
+/// months from `shares`. `strict`: the policy counts only shares on the person's own declared
+/// accounts or that cannot tell, so the others are taken off the accepted counts.
 async fn counters(
     db: &impl ConnectionTrait,
     period: &crate::tally::Period,
     who: Who<'_>,
+    strict: bool,
 ) -> Result<Counters, DbErr> {
     let slices = period.month_slices();
     let mut counters = Counters::default();
@@ -262,12 +271,16 @@ async fn counters(
                     year: row.year,
                     month: row.month,
                     unit_id: row.unit_id,
-                    accepted: row.accepted,
+                    accepted: if strict {
+                        row.accepted.saturating_sub(row.unverified)
+                    } else {
+                        row.accepted
+                    },
                     rejected: row.rejected,
                 });
         }
     }
-    counters.days = partial_month_counts(db, period, who).await?;
+    counters.days = partial_month_counts(db, period, who, strict).await?;
     Ok(counters)
 }
 
@@ -277,10 +290,11 @@ pub async fn partial_month_counts(
     db: &impl ConnectionTrait,
     period: &crate::tally::Period,
     who: Who<'_>,
+    strict: bool,
 ) -> Result<HashMap<i64, Vec<DayCount>>, DbErr> {
     let mut days: HashMap<i64, Vec<DayCount>> = HashMap::new();
     for slice in period.month_slices().iter().filter(|s| !s.full) {
-        for row in db::tally::days(db, who, slice.days.start, slice.days.end).await? {
+        for row in db::tally::days(db, who, slice.days.start, slice.days.end, strict).await? {
             days.entry(row.person_id).or_default().push(DayCount {
                 date: row.date,
                 unit_id: row.unit_id,

@@ -1,6 +1,7 @@
 //! Source and post URL verification: normalisation, allowlist matching and
 //! post-shape checks. Pure: no I/O, never panics on any input.
 
+mod account;
 mod allowlist;
 mod hostname;
 mod post;
@@ -10,6 +11,10 @@ mod public_suffix;
 mod reason;
 mod source;
 
+pub use account::{
+    AccountError, AccountMatch, AccountPlatform, MAX_ACCOUNT_CHARS, account_in_post,
+    normalize_account,
+};
 pub use allowlist::{
     Allowlist, Category, CsvRowError, MAX_LABEL_CHARS, MAX_PATTERN_BYTES, Rule, RuleError,
     RuleKind, parse_rules_csv, rules_to_csv,

@@ -192,6 +192,8 @@ both_databases!(
             submitted_at: chrono::Utc::now(),
             idempotency_key: None,
             origin: "import",
+            post_account: None,
+            account_match: lantoa::verify::AccountMatch::Unknown,
         };
         let rows: Vec<_> = (0..3)
             .map(|n| row(n, old))

@@ -5,6 +5,7 @@
 //! under CI); SQLite only. Each test saves screenshots to `$LANTOA_ARTIFACTS` or
 //! `<target>/screenshots/`.
 
+mod accounts;
 mod admin_a;
 mod admin_import;
 mod harness;
@@ -12,7 +13,7 @@ mod harness;
 use harness::{Ctx, with_browser};
 use serde_json::{Value, json};
 
-const ARTICLE: &str = "https://baodienbienphu.vn/tin-tuc/van-hoa/le-hoi-hoa-ban-2026";
+pub(crate) const ARTICLE: &str = "https://baodienbienphu.vn/tin-tuc/van-hoa/le-hoi-hoa-ban-2026";
 
 /// Waits for the verification line to settle and returns (class, text).
 async fn verdict(b: &Ctx) -> (String, String) {

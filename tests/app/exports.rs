@@ -1021,6 +1021,7 @@ both_databases!(
             month_target: None,
             quarter_target: None,
             levels: Vec::new(),
+            count_only_own_accounts: None,
         };
         lantoa::service::policy::set(&app.db, &lantoa::db::audit::Actor::cli(), 2026, &input)
             .await

@@ -163,6 +163,7 @@ impl TestApp {
             month_target: None,
             quarter_target: None,
             levels: Vec::new(),
+            count_only_own_accounts: None,
         };
         lantoa::service::policy::set(&self.db, &lantoa::db::audit::Actor::cli(), year, &input)
             .await

@@ -12,6 +12,7 @@ mod admin_roles;
 mod admin_share_import;
 mod admin_units;
 
+mod accounts;
 mod api_errors;
 mod api_shares;
 mod api_tally;

@@ -357,6 +357,18 @@
     done.hidden = false;
     done.scrollIntoView({ block: 'nearest' });
   }
+  // A post on an account the person has not declared: offer to declare it, pre-filled.
+  function declareHint(share) {
+    var done = doc.getElementById('done');
+    if (!done || !share || share.account_match !== 'undeclared' || !share.post_account) return;
+    var p = el('p', 'declare-hint', t('undeclared') + ' ');
+    var a = el('a', '', t('declare'));
+    a.id = 'declare-link';
+    a.href = '/me/accounts?platform=' + encodeURIComponent(share.platform) +
+      '&address=' + encodeURIComponent(share.post_account);
+    p.appendChild(a);
+    done.appendChild(p);
+  }
   function clearProblem() {
     var p = doc.getElementById('problem');
     if (p) p.remove();
@@ -458,6 +470,7 @@
         if (r.status === 201 || r.status === 200) {
           markSent(rec, r.json);
           showDone([t('logged') + ': ' + [rec.label, platformName(platform), rec.item.shared_on].join(' · '), t('next')]);
+          declareHint(r.json);
           resetForm();
           return write([rec]).then(renderQueue);
         }

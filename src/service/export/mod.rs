@@ -252,6 +252,8 @@ pub struct EvaluationPlan {
     pub scope: ExportScope,
     /// The unit tree.
     pub tree: UnitTree,
+    /// The policy counts only shares on the person's own declared accounts or that cannot tell.
+    pub own_accounts_only: bool,
     chunks: Vec<Vec<i64>>,
 }
 
@@ -264,6 +266,7 @@ impl EvaluationPlan {
     ) -> Result<Self, DbErr> {
         let row = db::policy::row_for_year(db, year).await?;
         let closed = row.as_ref().is_some_and(|p| p.closed_at.is_some());
+        let own_accounts_only = row.as_ref().is_some_and(|p| p.count_only_own_accounts);
         let policy = row.as_ref().map(db::policy::to_policy);
         let period = evaluation_period(policy.as_ref(), year);
         let tree = UnitTree::load(db).await?;
@@ -321,6 +324,7 @@ impl EvaluationPlan {
             people: counts.iter().map(|(_, n)| n).sum(),
             scope,
             tree,
+            own_accounts_only,
             chunks,
         })
     }
@@ -451,6 +455,7 @@ impl EvaluationPlan {
                 &quarters,
                 (first.year, first.month),
                 (last.year, last.month),
+                self.own_accounts_only,
             )
             .await?;
             for person in sums {
@@ -471,7 +476,9 @@ impl EvaluationPlan {
                 }
             }
         }
-        let days = partial_month_counts(db, &self.period, Who::People(&ids)).await?;
+        let days =
+            partial_month_counts(db, &self.period, Who::People(&ids), self.own_accounts_only)
+                .await?;
         Ok(people
             .into_iter()
             .filter_map(|p| {
