@@ -7,6 +7,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod policy;
+pub mod probe;
 pub mod purge;
 pub mod role;
 pub mod serve;
@@ -103,6 +104,11 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Check a health address (container health checks): exit 0 on a 2xx answer within 2 s.
+    Probe {
+        /// The address, e.g. `http://127.0.0.1:8080/readyz`.
+        url: String,
+    },
     /// Put a backup made by `lantoa backup` in place of the SQLite database (stop the server first).
     Restore {
         /// Restore even if the database looks open by another process.
@@ -155,6 +161,7 @@ pub async fn run(cli: Cli, settings: Settings) -> CliResult {
         Command::Backup { file } => backup::backup(&settings, &file).await,
         Command::Purge { dry_run } => purge::run(&settings, dry_run).await,
         Command::Restore { force, file } => backup::restore(&settings, &file, force).await,
+        Command::Probe { url } => probe::run(&url).await,
     }
 }
 

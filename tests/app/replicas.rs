@@ -65,6 +65,20 @@ both_databases!(
         let a = Server::start(&app.test_db.url, &[]).await;
         let b = Server::start(&app.test_db.url, &[]).await;
         let http = client();
+        // The container health check: `lantoa probe` on /readyz.
+        for (url, ready) in [
+            (format!("{}/readyz", a.base), true),
+            ("http://127.0.0.1:9/readyz".to_owned(), false),
+        ] {
+            let probe = tokio::process::Command::new(env!("CARGO_BIN_EXE_lantoa"))
+                .args(["probe", &url])
+                .env_remove("LANTOA_CONFIG")
+                .kill_on_drop(true)
+                .output()
+                .await
+                .expect("lantoa probe runs");
+            assert_eq!(probe.status.success(), ready, "{url}");
+        }
 
         // A rule added through replica A's admin page is used by replica B.
         assert_eq!(verdict(&http, &b.base, &staff, ARTICLE).await, "rejected");
