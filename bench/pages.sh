@@ -21,9 +21,10 @@ port=${PORT:-18094}
 target=${CARGO_TARGET_DIR:-target}
 staff=${STAFF:-DB000001}
 
-cargo build --quiet --release --bin lantoa
+# LANTOA_BIN: an already built binary (skips the release build).
+lantoa=${LANTOA_BIN:-$target/release/lantoa}
+[[ -n ${LANTOA_BIN:-} ]] || cargo build --quiet --release --bin lantoa
 export LANTOA_DATABASE_URL=$url LANTOA_LOG=warn LANTOA_BIND=127.0.0.1:$port
-lantoa="$target/release/lantoa"
 # A Home Affairs reader (the generated province's first person unless STAFF says otherwise).
 "$lantoa" role grant --staff-code "$staff" --role home_affairs >/dev/null
 token=$("$lantoa" token create --staff-code "$staff" --name "bench-pages" --read-only | tail -1)
