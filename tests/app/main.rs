@@ -26,6 +26,7 @@ mod demo;
 mod exports;
 mod import_drafts;
 mod metrics;
+mod name_keys;
 mod openapi;
 mod outage;
 mod pages;
