@@ -140,8 +140,8 @@ pub async fn run(cli: Cli, settings: Settings) -> CliResult {
         Command::Migrate => {
             let report = crate::db::migrate(&settings).await?;
             println!(
-                "Đã áp dụng {} migration; {} quy tắc nguồn được nạp sẵn.",
-                report.applied, report.seeded_rules
+                "Đã áp dụng {} migration; {} quy tắc nguồn được nạp sẵn; {} khoá sắp xếp tên được tính lại.",
+                report.applied, report.seeded_rules, report.rekeyed_people
             );
             Ok(())
         }

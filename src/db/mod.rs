@@ -24,7 +24,10 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, Statement};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, Statement,
+    TransactionTrait,
+};
 
 use crate::settings::Settings;
 
@@ -67,7 +70,8 @@ fn connect_options(settings: &Settings) -> ConnectOptions {
 }
 
 /// Applies pending migrations on a connection of its own (before any pool exists, so no pooled
-/// SQLite connection can miss a freshly created index), then seeds a new database's allowlist.
+/// SQLite connection can miss a freshly created index), then seeds a new database's allowlist
+/// and rewrites name sort keys that this build computes differently (`people::rekey`).
 pub async fn migrate(settings: &Settings) -> Result<MigrationReport, DbErr> {
     let mut options = connect_options(settings);
     options.max_connections(1);
@@ -75,10 +79,14 @@ pub async fn migrate(settings: &Settings) -> Result<MigrationReport, DbErr> {
     let pending = Migrator::get_pending_migrations(&db).await?.len();
     Migrator::up(&db, None).await?;
     let seeded_rules = allowlist::seed_if_empty(&db).await?;
+    let txn = db.begin().await?;
+    let rekeyed_people = people::rekey(&txn).await?;
+    txn.commit().await?;
     db.close().await?;
     Ok(MigrationReport {
         applied: pending,
         seeded_rules,
+        rekeyed_people,
     })
 }
 
@@ -89,6 +97,8 @@ pub struct MigrationReport {
     pub applied: usize,
     /// Allowlist rules seeded into an empty database.
     pub seeded_rules: usize,
+    /// People whose stored name sort key was rewritten.
+    pub rekeyed_people: usize,
 }
 
 /// Checks the database answers, for `/readyz`.

@@ -4,9 +4,10 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::{person, unit};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter,
+    QueryFilter, QuerySelect,
 };
 
 use super::units::ImportCounts;
@@ -39,6 +40,35 @@ pub async fn in_units(
         .filter(person::Column::UnitId.is_in(unit_ids.iter().copied()))
         .all(db)
         .await
+}
+
+/// Rewrites the stored `sort_key` of everyone whose key is not the one this build computes:
+/// after an ICU collation data or key layout change, a restored backup, or rows written by an
+/// older replica. Returns how many rows changed; run inside a transaction.
+pub async fn rekey(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    let people: Vec<(i64, String, String)> = person::Entity::find()
+        .select_only()
+        .columns([
+            person::Column::Id,
+            person::Column::FullName,
+            person::Column::SortKey,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut changed = 0;
+    for (id, full_name, stored) in people {
+        let key = sort_key(&full_name);
+        if key != stored {
+            person::Entity::update_many()
+                .col_expr(person::Column::SortKey, Expr::value(key))
+                .filter(person::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 /// Creates or updates people by staff code. Unknown units are refused row by row before

@@ -25,6 +25,7 @@ pub use public_suffix::{
 };
 pub use reason::{Reason, UnknownCode};
 pub use source::{
-    MAX_URL_BYTES, NormalizedUrl, SHORT_LINK_HOSTS, TRACKING_PARAM_PREFIXES, TRACKING_PARAMS,
-    Verdict, Verification, is_short_link_host, normalize_source, verify_source,
+    MAX_UNWRAPS, MAX_URL_BYTES, NormalizedUrl, SHORT_LINK_HOSTS, TRACKING_PARAM_PREFIXES,
+    TRACKING_PARAMS, Verdict, Verification, is_short_link_host, normalize_source, unwrap_link,
+    verify_source,
 };

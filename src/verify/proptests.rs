@@ -242,6 +242,21 @@ fn post_like() -> impl Strategy<Value = String> {
         .prop_map(|(s, h, p, q, slash)| format!("{s}{h}/{p}{slash}{q}"))
 }
 
+/// `target` inside outbound-link wrappers, one per entry of `kinds`, innermost first.
+fn wrapped(target: &str, kinds: &[usize]) -> String {
+    kinds.iter().fold(target.to_owned(), |inner, kind| {
+        let e: String = url::form_urlencoded::byte_serialize(inner.as_bytes()).collect();
+        match kind % 6 {
+            0 => format!("https://l.facebook.com/l.php?u={e}&h=AT0abc"),
+            1 => format!("https://lm.facebook.com/l.php?h=AT1&u={e}"),
+            2 => format!("https://www.google.com/url?q={e}&sa=D"),
+            3 => format!("https://www.google.com.vn/url?sa=t&q=tin+tuc&url={e}"),
+            4 => format!("http://google.com/url?url={e}"),
+            _ => format!("HTTPS://Google.com.vn./url?q={e}"),
+        }
+    })
+}
+
 proptest! {
     // No failure persistence: it would write outside src/verify. Shrunk
     // failures are added to the example tables instead.
@@ -284,6 +299,31 @@ proptest! {
         }
         // Serialising never fails.
         prop_assert!(serde_json::to_string(&v).is_ok());
+    }
+
+    #[test]
+    fn a_wrapped_link_is_verified_as_its_target(
+        input in url_like(),
+        kinds in prop::collection::vec(0usize..6, 1..=MAX_UNWRAPS),
+    ) {
+        // Only an absolute http(s) address is a usable target; make every input one.
+        let trimmed = input.trim_matches(|c: char| c.is_whitespace() || c == '\u{200b}');
+        let lower = trimmed.to_ascii_lowercase();
+        let target = if lower.starts_with("https://") || lower.starts_with("http://") {
+            input.clone()
+        } else {
+            format!("https://{trimmed}")
+        };
+        let link = wrapped(&target, &kinds);
+        prop_assume!(link.len() <= super::source::MAX_WRAPPER_BYTES);
+        let bare = verify_source(&ALLOWLIST, &target);
+        let v = verify_source(&ALLOWLIST, &link);
+        prop_assert_eq!(v.verdict, bare.verdict, "link {:?}", link);
+        prop_assert_eq!(v.reason, bare.reason, "link {:?}", link);
+        prop_assert_eq!(v.rule, bare.rule, "link {:?}", link);
+        prop_assert_eq!(&v.normalized, &bare.normalized, "link {:?}", link);
+        prop_assert_eq!(&v.host, &bare.host, "link {:?}", link);
+        prop_assert_eq!(&v.dedupe_key, &bare.dedupe_key, "link {:?}", link);
     }
 
     #[test]

@@ -29,11 +29,14 @@ pub enum Reason {
     NotAllowlisted,
     /// An exclude rule covers the address.
     Excluded,
+    /// A Facebook or Google outbound-link wrapper (`l.facebook.com/l.php?u=…`,
+    /// `google.com/url?q=…`) with no `http(s)` address inside, or wrapped too many times.
+    RedirectWithoutTarget,
 }
 
 impl Reason {
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 9] = [
+    pub const ALL: [Reason; 10] = [
         Reason::InvalidUrl,
         Reason::UnsupportedScheme,
         Reason::CredentialsInUrl,
@@ -43,6 +46,7 @@ impl Reason {
         Reason::ShortLink,
         Reason::NotAllowlisted,
         Reason::Excluded,
+        Reason::RedirectWithoutTarget,
     ];
 
     /// The stable machine-readable code, e.g. `not_allowlisted`.
@@ -57,6 +61,7 @@ impl Reason {
             Reason::ShortLink => "short_link",
             Reason::NotAllowlisted => "not_allowlisted",
             Reason::Excluded => "excluded",
+            Reason::RedirectWithoutTarget => "redirect_without_target",
         }
     }
 
@@ -90,6 +95,9 @@ impl Reason {
             Reason::Excluded => {
                 "Trang này đã bị loại khỏi danh sách nguồn được công nhận nên lượt chia sẻ không được tính."
             }
+            Reason::RedirectWithoutTarget => {
+                "Đây là liên kết chuyển tiếp của Facebook hoặc Google nhưng không chứa địa chỉ bài viết. Hãy mở bài viết rồi sao chép địa chỉ đầy đủ của bài viết (bắt đầu bằng https://)."
+            }
         }
     }
 
@@ -122,6 +130,9 @@ impl Reason {
             }
             Reason::Excluded => {
                 "This site has been excluded from the recognised sources, so the share does not count."
+            }
+            Reason::RedirectWithoutTarget => {
+                "This is a Facebook or Google redirect link with no article address inside. Open the article, then copy its full address (starting with https://)."
             }
         }
     }
@@ -165,6 +176,7 @@ mod tests {
             "short_link",
             "not_allowlisted",
             "excluded",
+            "redirect_without_target",
         ];
         for (reason, code) in Reason::ALL.into_iter().zip(expected) {
             assert_eq!(reason.code(), code, "code of {reason:?}");

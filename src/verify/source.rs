@@ -138,7 +138,8 @@ pub enum Verdict {
 ///
 /// `normalized`, `host` and `dedupe_key` are filled whenever the address
 /// passed the URL-level checks, including for the `short_link`,
-/// `not_allowlisted` and `excluded` rejections.
+/// `not_allowlisted` and `excluded` rejections; for a wrapped link they are the
+/// address inside the wrapper.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification<'a> {
     /// The input exactly as given (it is checked after trimming).
@@ -345,6 +346,79 @@ pub fn normalize_source(input: &str) -> Result<NormalizedUrl, Reason> {
     })
 }
 
+/// Outbound-link wrappers that a copied link often carries: `(host, path, target parameters)`,
+/// the parameters in the order they are tried. Facebook's `l.php?u=` and Google's `url?q=` /
+/// `url?url=` (the latter form also has a `q=` that holds the search words, so `url` comes
+/// first).
+const LINK_WRAPPERS: &[(&str, &str, &[&str])] = &[
+    ("l.facebook.com", "/l.php", &["u"]),
+    ("lm.facebook.com", "/l.php", &["u"]),
+    ("google.com", "/url", &["url", "q"]),
+    ("www.google.com", "/url", &["url", "q"]),
+    ("google.com.vn", "/url", &["url", "q"]),
+    ("www.google.com.vn", "/url", &["url", "q"]),
+];
+
+/// How many wrappers around one address are taken off (a Google link to a Facebook link to the
+/// article is two); an address still wrapped after that is refused.
+pub const MAX_UNWRAPS: usize = 3;
+
+/// The longest wrapper that is read, in bytes: the target inside is percent-encoded, so a
+/// wrapper may be longer than the [`MAX_URL_BYTES`] its target must fit.
+pub(crate) const MAX_WRAPPER_BYTES: usize = 4 * MAX_URL_BYTES;
+
+/// The target of an outbound-link wrapper: `None` when `input` is not a wrapper,
+/// `Some(Err(redirect_without_target))` when it is one with no `http(s)` address inside.
+fn wrapped_target(input: &str) -> Option<Result<String, Reason>> {
+    let trimmed = input.trim_matches(is_trimmed);
+    // A cheap look first: the wrappers' paths, before parsing anything.
+    if trimmed.len() > MAX_WRAPPER_BYTES
+        || !(trimmed.contains("/l.php") || trimmed.contains("/url"))
+    {
+        return None;
+    }
+    let url = Url::parse(&with_scheme(trimmed)).ok()?;
+    let host = url.host_str()?;
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let (_, _, params) = LINK_WRAPPERS.iter().find(|(h, p, _)| {
+        *h == host
+            && *p == url.path()
+            && matches!(url.scheme(), "http" | "https")
+            && url.username().is_empty()
+            && url.password().is_none()
+            && url.port().is_none()
+    })?;
+    let target = params.iter().find_map(|name| {
+        url.query_pairs().find_map(|(key, value)| {
+            let value = value.trim_matches(is_trimmed);
+            let absolute = value
+                .get(..8)
+                .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+                || value
+                    .get(..7)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("http://"));
+            (key == *name && absolute).then(|| value.to_owned())
+        })
+    });
+    Some(target.ok_or(Reason::RedirectWithoutTarget))
+}
+
+/// Takes off up to [`MAX_UNWRAPS`] outbound-link wrappers (offline: the address inside is read
+/// from the wrapper's query, nothing is fetched). Borrowed when `input` is not a wrapper.
+pub fn unwrap_link(input: &str) -> Result<Cow<'_, str>, Reason> {
+    let mut current = Cow::Borrowed(input);
+    for _ in 0..MAX_UNWRAPS {
+        match wrapped_target(&current) {
+            None => return Ok(current),
+            Some(target) => current = Cow::Owned(target?),
+        }
+    }
+    match wrapped_target(&current) {
+        None => Ok(current),
+        Some(_) => Err(Reason::RedirectWithoutTarget),
+    }
+}
+
 /// `true` if `host` is a link shortener (listed in [`SHORT_LINK_HOSTS`], or
 /// a subdomain of one).
 pub fn is_short_link_host(host: &str) -> bool {
@@ -353,7 +427,9 @@ pub fn is_short_link_host(host: &str) -> bool {
         .any(|s| is_same_or_subdomain(host, s))
 }
 
-/// Verifies a shared source address: [`normalize_source`], then short links
+/// Verifies a shared source address: [`unwrap_link`] (a Facebook or Google
+/// outbound-link wrapper is replaced by the address inside it, or refused with
+/// `redirect_without_target`), then [`normalize_source`], then short links
 /// (`short_link`), then the allowlist (`excluded` when an exclude rule
 /// covers it, else the most specific of prefix, host and suffix rules, else
 /// `not_allowlisted`). Never panics.
@@ -367,7 +443,14 @@ pub fn verify_source<'a>(allowlist: &'a Allowlist, input: &str) -> Verification<
         dedupe_key: None,
         rule: None,
     };
-    match normalize_source(input) {
+    let unwrapped = match unwrap_link(input) {
+        Ok(unwrapped) => unwrapped,
+        Err(reason) => {
+            v.reason = Some(reason);
+            return v;
+        }
+    };
+    match normalize_source(&unwrapped) {
         Err(reason) => v.reason = Some(reason),
         Ok(n) => {
             let outcome = if is_short_link_host(&n.host) {
@@ -1080,6 +1163,178 @@ mod tests {
         );
     }
 
+    /// `target` percent-encoded the way the wrappers carry it.
+    fn encoded(target: &str) -> String {
+        url::form_urlencoded::byte_serialize(target.as_bytes()).collect()
+    }
+
+    #[test]
+    fn outbound_link_wrappers_are_unwrapped() {
+        let list = allowlist();
+        let article = "https://www.dienbien.gov.vn/tin-tuc/a.html?utm_source=fb&id=7#top";
+        let bare = verify_source(&list, article);
+        assert!(bare.is_accepted());
+        let e = encoded(article);
+        let wrapped = [
+            format!("https://l.facebook.com/l.php?u={e}&h=AT0abc&s=1"),
+            format!("https://lm.facebook.com/l.php?u={e}&h=AT0abc"),
+            format!("http://l.facebook.com/l.php?h=AT0abc&u={e}"),
+            format!("l.facebook.com/l.php?u={e}"),
+            format!("  HTTPS://L.FACEBOOK.COM./l.php?u={e} "),
+            format!("https://www.google.com/url?q={e}&sa=D&source=editors"),
+            format!("https://google.com/url?sa=t&rct=j&q=&esrc=s&url={e}"),
+            format!("https://www.google.com.vn/url?sa=t&q=tin+t%E1%BB%A9c&url={e}"),
+            format!("https://google.com.vn/url?q={e}"),
+            // A Google link to a Facebook link to the article.
+            format!(
+                "https://www.google.com/url?q={}",
+                encoded(&format!("https://l.facebook.com/l.php?u={e}"))
+            ),
+        ];
+        for input in &wrapped {
+            let v = verify_source(&list, input);
+            assert_eq!(v.input, *input, "input kept as given");
+            assert_eq!(v.verdict, Verdict::Accepted, "{input}");
+            assert_eq!(v.rule, bare.rule, "the article's rule: {input}");
+            assert_eq!(
+                v.normalized.as_deref(),
+                Some("https://www.dienbien.gov.vn/tin-tuc/a.html?id=7"),
+                "the stored source is the article, normalised: {input}"
+            );
+            assert_eq!(v.host, bare.host, "{input}");
+            assert_eq!(v.dedupe_key, bare.dedupe_key, "{input}");
+        }
+    }
+
+    #[test]
+    fn a_wrapped_link_is_refused_as_its_target_would_be() {
+        let list = allowlist();
+        let cases = [
+            ("https://example.com/x", Reason::NotAllowlisted),
+            ("https://spam.gov.vn/a", Reason::Excluded),
+            ("https://bit.ly/3abc", Reason::ShortLink),
+            ("https://user:pw@dienbien.gov.vn/", Reason::CredentialsInUrl),
+            ("http://127.0.0.1/", Reason::IpHost),
+            ("https://dienbien.gov.vn:8080/", Reason::NonstandardPort),
+        ];
+        for (target, want) in cases {
+            let input = format!("https://l.facebook.com/l.php?u={}", encoded(target));
+            let v = verify_source(&list, &input);
+            assert_eq!(v.reason, Some(want), "{input}");
+            assert_eq!(
+                v.normalized,
+                verify_source(&list, target).normalized,
+                "{input}"
+            );
+        }
+        let v = verify_source(
+            &list,
+            &format!(
+                "https://www.google.com/url?q={}",
+                encoded("https://example.com/x")
+            ),
+        );
+        assert_eq!(
+            v.normalized.as_deref(),
+            Some("https://example.com/x"),
+            "the refused site is what is shown"
+        );
+    }
+
+    #[test]
+    fn a_wrapper_without_a_usable_target_is_refused() {
+        let list = allowlist();
+        let inputs = [
+            "https://l.facebook.com/l.php".to_owned(),
+            "https://l.facebook.com/l.php?u=".to_owned(),
+            "https://lm.facebook.com/l.php?u=%20&h=x".to_owned(),
+            "https://l.facebook.com/l.php?u=javascript%3Aalert(1)".to_owned(),
+            "https://l.facebook.com/l.php?u=dienbien.gov.vn%2Fa".to_owned(),
+            "https://l.facebook.com/l.php?url=https%3A%2F%2Fdienbien.gov.vn%2F".to_owned(),
+            "https://www.google.com/url?q=tin+t%E1%BB%A9c+%C4%91i%E1%BB%87n+bi%C3%AAn".to_owned(),
+            "https://www.google.com/url?sa=t&url=".to_owned(),
+        ];
+        for input in &inputs {
+            let v = verify_source(&list, input);
+            assert_eq!(v.reason, Some(Reason::RedirectWithoutTarget), "{input}");
+            assert_eq!(v.normalized, None, "{input}");
+        }
+        // Wrapped more than MAX_UNWRAPS times: refused, never followed further.
+        let mut link = "https://dienbien.gov.vn/a".to_owned();
+        for depth in 1..=MAX_UNWRAPS + 1 {
+            link = format!("https://l.facebook.com/l.php?u={}", encoded(&link));
+            let want = if depth <= MAX_UNWRAPS {
+                None
+            } else {
+                Some(Reason::RedirectWithoutTarget)
+            };
+            assert_eq!(verify_source(&list, &link).reason, want, "depth {depth}");
+        }
+    }
+
+    #[test]
+    fn only_the_known_wrappers_are_unwrapped() {
+        let list = allowlist();
+        let target = encoded("https://dienbien.gov.vn/a");
+        let cases = [
+            // Other paths of the wrapper hosts, other hosts with the wrapper paths.
+            (
+                format!("https://l.facebook.com/other?u={target}"),
+                Reason::NotAllowlisted,
+            ),
+            (
+                format!("https://www.google.com/search?q={target}"),
+                Reason::NotAllowlisted,
+            ),
+            (
+                format!("https://www.google.com/url/x?q={target}"),
+                Reason::NotAllowlisted,
+            ),
+            (
+                format!("https://example.com/url?q={target}"),
+                Reason::NotAllowlisted,
+            ),
+            (
+                format!("https://example.com/l.php?u={target}"),
+                Reason::NotAllowlisted,
+            ),
+            (
+                format!("https://google.co.uk/url?q={target}"),
+                Reason::NotAllowlisted,
+            ),
+            // A wrapper that fails the URL-level checks itself is refused for that.
+            (
+                format!("https://l.facebook.com:8443/l.php?u={target}"),
+                Reason::NonstandardPort,
+            ),
+            (
+                format!("https://a:b@l.facebook.com/l.php?u={target}"),
+                Reason::CredentialsInUrl,
+            ),
+            (
+                format!("ftp://l.facebook.com/l.php?u={target}"),
+                Reason::UnsupportedScheme,
+            ),
+        ];
+        for (input, want) in &cases {
+            assert_eq!(verify_source(&list, input).reason, Some(*want), "{input}");
+        }
+        assert_eq!(
+            unwrap_link("https://dienbien.gov.vn/url?q=1"),
+            Ok(Cow::Borrowed("https://dienbien.gov.vn/url?q=1")),
+            "a plain address is passed through untouched"
+        );
+        let too_long = format!(
+            "https://l.facebook.com/l.php?u={target}&h={}",
+            "x".repeat(MAX_WRAPPER_BYTES)
+        );
+        assert_eq!(
+            verify_source(&list, &too_long).reason,
+            Some(Reason::TooLong),
+            "an over-long wrapper is not read"
+        );
+    }
+
     #[test]
     fn every_reason_code_is_reachable() {
         let list = allowlist();
@@ -1092,6 +1347,10 @@ mod tests {
             ("https://bit.ly/x", Reason::ShortLink),
             ("https://example.org", Reason::NotAllowlisted),
             ("https://spam.gov.vn", Reason::Excluded),
+            (
+                "https://l.facebook.com/l.php?h=AT0x",
+                Reason::RedirectWithoutTarget,
+            ),
         ];
         let mut seen = std::collections::HashSet::new();
         for (input, want) in inputs {

@@ -29,6 +29,7 @@ mod demo;
 mod exports;
 mod import_drafts;
 mod metrics;
+mod name_keys;
 mod openapi;
 mod outage;
 mod pages;
