@@ -617,3 +617,67 @@ both_databases!(
         app.finish().await;
     }
 );
+
+both_databases!(
+    declared_accounts_are_in_the_persons_data_and_purged_once_they_have_left,
+    |app| async move {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        let t = setup(&app).await;
+        declare(&app, &t.an, "facebook", "nguyen.van.an").await;
+        declare(&app, &t.dung, "tiktok", "@dung").await;
+
+        let session = crate::helpers::session_for(&app, "DB001").await;
+        let (status, data, _) = app
+            .request(
+                Method::GET,
+                "/me/data.json",
+                None,
+                None,
+                &[("cookie", session.cookie.as_str())],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            data["declared_accounts"][0]["normalized"],
+            json!("nguyenvanan"),
+            "the download lists the person's accounts"
+        );
+        let (_, page, _) = app
+            .request(
+                Method::GET,
+                "/me/data",
+                None,
+                None,
+                &[("cookie", session.cookie.as_str())],
+            )
+            .await;
+        assert!(
+            page.as_str().unwrap_or_default().contains("nguyen.van.an"),
+            "the data page shows the account as declared"
+        );
+
+        let dung = lantoa::db::people::by_staff_code(&app.db, "DB004")
+            .await
+            .expect("db")
+            .expect("person");
+        let mut leaver: entity::person::ActiveModel = dung.into();
+        leaver.left_on = Set(chrono::NaiveDate::from_ymd_opt(2021, 6, 30));
+        leaver.update(&app.db).await.expect("left");
+        let cut = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).expect("date");
+        let purged = lantoa::service::retention::purge(
+            &app.db,
+            &lantoa::db::audit::Actor::cli(),
+            cut,
+            400,
+            chrono::Utc::now(),
+            None,
+        )
+        .await
+        .expect("purge");
+        assert_eq!(purged.declared_accounts, 1, "the leaver's account");
+        assert_eq!(app.count("declared_accounts").await, 1, "the others stay");
+        let (_, mine) = app.get("/api/v1/me/accounts", &t.an).await;
+        assert_eq!(mine["items"].as_array().map(Vec::len), Some(1));
+        app.finish().await;
+    }
+);
