@@ -552,6 +552,12 @@ both_databases!(
             })
             .expect("DB001's row");
         assert_eq!(row["accepted"], json!(3), "the unit's tally too: {row}");
+        assert_eq!(row["declared_accounts"], json!(1), "{row}");
+        assert_eq!(
+            row["shares_by_account_match"],
+            json!({"matched": 1, "other_person": 1, "undeclared": 1, "unknown": 2}),
+            "the unit's tally shows the shares by match status"
+        );
         let (status, export) = app
             .get(
                 &format!("/api/v1/exports/evaluation?year={year}&format=json&unit=XMP"),
