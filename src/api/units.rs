@@ -85,7 +85,28 @@ pub async fn tally(
         cursor: query.cursor,
     };
     let page = people_page::page(&state.db, &tally, year, &request, |_| true).await?;
-    let rows: Vec<EvaluationRow> = page.rows.iter().map(|r| EvaluationRow::from(*r)).collect();
+    let period = crate::tally::evaluation_period(tally.policy.as_ref(), year);
+    let ids: Vec<i64> = page.rows.iter().map(|r| r.person.id).collect();
+    let accounts =
+        crate::service::accounts::figures(&state.db, &ids, period.start, period.end).await?;
+    // Each row also tells the person's declared accounts and accepted shares by match status.
+    let rows: Vec<Value> = page
+        .rows
+        .iter()
+        .map(|r| {
+            let mut row = serde_json::to_value(EvaluationRow::from(*r)).unwrap_or(Value::Null);
+            let f = accounts.get(&r.person.id).copied().unwrap_or_default();
+            if let Value::Object(map) = &mut row {
+                map.insert("declared_accounts".into(), json!(f.declared_accounts));
+                map.insert(
+                    "shares_by_account_match".into(),
+                    json!({"matched": f.matched, "other_person": f.other_person,
+                           "undeclared": f.undeclared, "unknown": f.unknown}),
+                );
+            }
+            row
+        })
+        .collect();
     Ok(Json(json!({
         "year": year,
         "closed": tally.closed,

@@ -28,7 +28,7 @@ pub async fn run(settings: &Settings, dry_run: bool) -> CliResult {
     };
     db.close().await.ok();
     println!(
-        "{} dữ liệu trước ngày {} (lưu giữ {} ngày): {} lượt chia sẻ, {} bộ đếm tháng, {} kết quả đánh giá đã chốt, {} sự kiện nhật ký; {} phiên đã hết hạn, {} lượt đăng nhập dở dang.",
+        "{} dữ liệu trước ngày {} (lưu giữ {} ngày): {} lượt chia sẻ, {} bộ đếm tháng, {} kết quả đánh giá đã chốt, {} sự kiện nhật ký; {} phiên đã hết hạn, {} lượt đăng nhập dở dang, {} tài khoản mạng xã hội của người đã nghỉ.",
         if dry_run {
             "Sẽ xóa (chạy thử)"
         } else {
@@ -41,7 +41,8 @@ pub async fn run(settings: &Settings, dry_run: bool) -> CliResult {
         counted.snapshots,
         counted.audit_events,
         counted.sessions,
-        counted.login_attempts
+        counted.login_attempts,
+        counted.declared_accounts
     );
     Ok(())
 }

@@ -382,6 +382,63 @@ pub fn lines(listing: &UnitAccounts) -> Vec<AccountLine> {
     out
 }
 
+/// One person's account figures for a period: accounts declared now, and accepted shares by
+/// match status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct AccountFigures {
+    /// Accounts declared now.
+    pub declared_accounts: u32,
+    /// Accepted shares on the person's own declared accounts.
+    pub matched: u32,
+    /// Accepted shares on another person's declared account.
+    pub other_person: u32,
+    /// Accepted shares on undeclared accounts.
+    pub undeclared: u32,
+    /// Accepted shares whose post does not show the account (or has no address).
+    pub unknown: u32,
+}
+
+/// Account figures of these people for the days `from`..=`to` (bounded lists: a unit's people).
+pub async fn figures(
+    db: &impl ConnectionTrait,
+    people: &[i64],
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> AppResult<HashMap<i64, AccountFigures>> {
+    use entity::share;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let mut out: HashMap<i64, AccountFigures> = HashMap::new();
+    for chunk in people.chunks(5000) {
+        let rows: Vec<(i64, String, i64)> = share::Entity::find()
+            .select_only()
+            .column(share::Column::PersonId)
+            .column(share::Column::AccountMatch)
+            .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+            .filter(share::Column::PersonId.is_in(chunk.iter().copied()))
+            .filter(share::Column::Status.eq("accepted"))
+            .filter(share::Column::SharedOn.between(from, to))
+            .group_by(share::Column::PersonId)
+            .group_by(share::Column::AccountMatch)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (person, status, n) in rows {
+            let n = u32::try_from(n).unwrap_or(0);
+            let f = out.entry(person).or_default();
+            match status.as_str() {
+                "matched" => f.matched += n,
+                "other_person" => f.other_person += n,
+                "undeclared" => f.undeclared += n,
+                _ => f.unknown += n,
+            }
+        }
+        for account in db::accounts::of_people(db, chunk).await? {
+            out.entry(account.person_id).or_default().declared_accounts += 1;
+        }
+    }
+    Ok(out)
+}
+
 /// Records an export of a unit's accounts list.
 pub async fn audit_export(
     db: &impl ConnectionTrait,

@@ -7,7 +7,10 @@
 //! their age. One transaction; the purge itself is audited after the deletions.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use entity::{audit_event, evaluation_snapshot, login_attempt, session, share, tally_month};
+use entity::{
+    audit_event, declared_account, evaluation_snapshot, login_attempt, person, session, share,
+    tally_month,
+};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter, TransactionTrait,
@@ -110,6 +113,8 @@ pub struct Purged {
     pub sessions: u64,
     /// Sign-in attempts older than a day.
     pub login_attempts: u64,
+    /// Declared accounts of people who left before the cut.
+    pub declared_accounts: u64,
 }
 
 /// The conditions of one purge: everything before `cut` (a first of month), as of `now`.
@@ -148,6 +153,20 @@ impl Window {
             .add(session::Column::EndedAt.lt(self.now))
     }
 
+    /// Declared accounts of people who left before the cut: personal data that no evaluation
+    /// still needs.
+    fn leavers_accounts(&self) -> Condition {
+        Condition::all().add(
+            declared_account::Column::PersonId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(person::Column::Id)
+                    .from(person::Entity)
+                    .and_where(person::Column::LeftOn.lt(self.cut))
+                    .to_owned(),
+            ),
+        )
+    }
+
     fn day_ago(&self) -> DateTime<Utc> {
         self.now - chrono::Duration::days(1)
     }
@@ -178,6 +197,10 @@ impl Window {
                 .filter(login_attempt::Column::CreatedAt.lt(self.day_ago()))
                 .count(db)
                 .await?,
+            declared_accounts: declared_account::Entity::find()
+                .filter(self.leavers_accounts())
+                .count(db)
+                .await?,
         })
     }
 
@@ -204,6 +227,10 @@ impl Window {
             .await?;
         login_attempt::Entity::delete_many()
             .filter(login_attempt::Column::CreatedAt.lt(self.day_ago()))
+            .exec(db)
+            .await?;
+        declared_account::Entity::delete_many()
+            .filter(self.leavers_accounts())
             .exec(db)
             .await?;
         Ok(())
@@ -258,6 +285,7 @@ pub async fn purge(
                 "audit_events": counted.audit_events,
                 "sessions": counted.sessions,
                 "login_attempts": counted.login_attempts,
+                "declared_accounts": counted.declared_accounts,
             })),
         },
     )

@@ -552,6 +552,12 @@ both_databases!(
             })
             .expect("DB001's row");
         assert_eq!(row["accepted"], json!(3), "the unit's tally too: {row}");
+        assert_eq!(row["declared_accounts"], json!(1), "{row}");
+        assert_eq!(
+            row["shares_by_account_match"],
+            json!({"matched": 1, "other_person": 1, "undeclared": 1, "unknown": 2}),
+            "the unit's tally shows the shares by match status"
+        );
         let (status, export) = app
             .get(
                 &format!("/api/v1/exports/evaluation?year={year}&format=json&unit=XMP"),
@@ -614,6 +620,70 @@ both_databases!(
             json!(4),
             "off again: every accepted share counts (one was rejected)"
         );
+        app.finish().await;
+    }
+);
+
+both_databases!(
+    declared_accounts_are_in_the_persons_data_and_purged_once_they_have_left,
+    |app| async move {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        let t = setup(&app).await;
+        declare(&app, &t.an, "facebook", "nguyen.van.an").await;
+        declare(&app, &t.dung, "tiktok", "@dung").await;
+
+        let session = crate::helpers::session_for(&app, "DB001").await;
+        let (status, data, _) = app
+            .request(
+                Method::GET,
+                "/me/data.json",
+                None,
+                None,
+                &[("cookie", session.cookie.as_str())],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            data["declared_accounts"][0]["normalized"],
+            json!("nguyenvanan"),
+            "the download lists the person's accounts"
+        );
+        let (_, page, _) = app
+            .request(
+                Method::GET,
+                "/me/data",
+                None,
+                None,
+                &[("cookie", session.cookie.as_str())],
+            )
+            .await;
+        assert!(
+            page.as_str().unwrap_or_default().contains("nguyen.van.an"),
+            "the data page shows the account as declared"
+        );
+
+        let dung = lantoa::db::people::by_staff_code(&app.db, "DB004")
+            .await
+            .expect("db")
+            .expect("person");
+        let mut leaver: entity::person::ActiveModel = dung.into();
+        leaver.left_on = Set(chrono::NaiveDate::from_ymd_opt(2021, 6, 30));
+        leaver.update(&app.db).await.expect("left");
+        let cut = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).expect("date");
+        let purged = lantoa::service::retention::purge(
+            &app.db,
+            &lantoa::db::audit::Actor::cli(),
+            cut,
+            400,
+            chrono::Utc::now(),
+            None,
+        )
+        .await
+        .expect("purge");
+        assert_eq!(purged.declared_accounts, 1, "the leaver's account");
+        assert_eq!(app.count("declared_accounts").await, 1, "the others stay");
+        let (_, mine) = app.get("/api/v1/me/accounts", &t.an).await;
+        assert_eq!(mine["items"].as_array().map(Vec::len), Some(1));
         app.finish().await;
     }
 );
