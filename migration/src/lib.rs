@@ -10,6 +10,7 @@ mod m20261126_000004_app_settings;
 mod m20261126_000005_import_drafts;
 mod m20261126_000006_tally_months_cover;
 mod m20261126_000007_shares_day_cover;
+mod m20261206_000008_share_rollups;
 
 /// Applies the Lan tỏa migrations, in order, on SQLite or PostgreSQL.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_import_drafts::Migration),
             Box::new(m20261126_000006_tally_months_cover::Migration),
             Box::new(m20261126_000007_shares_day_cover::Migration),
+            Box::new(m20261206_000008_share_rollups::Migration),
         ]
     }
 }

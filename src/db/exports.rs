@@ -1,8 +1,12 @@
 //! Counts for exports: each person's accepted and rejected shares per calendar quarter, summed
 //! by the database from the monthly counters (`tally_months`) — one row per person, whatever the
 //! number of months and units — since exports print quarters and totals, never months; and the
-//! annual report's accepted shares per unit, platform, category and source.
+//! annual report's accepted shares per unit, platform, category and source, from the
+//! `share_rollups` counters.
 
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
 use entity::share;
 use entity::tally_month::{Column, Entity};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
@@ -84,40 +88,106 @@ pub async fn quarter_sums(
 pub type ShareGroup = (i64, String, Option<String>, String, Option<String>, i64);
 
 /// Accepted shares dated in the period, per unit they were logged in, platform, source category,
-/// source host and rule label; in these units only, when given.
+/// source host and rule label; in these units only, when given. Whole months are read from the
+/// `share_rollups` counters (one query per calendar year, with `year = ?` so the key is
+/// searched by year even in a generic plan); the days of a month the period covers only
+/// partly are counted from the shares themselves.
 pub async fn share_groups(
     db: &impl ConnectionTrait,
     period: &Period,
     units: Option<&[i64]>,
 ) -> Result<Vec<ShareGroup>, DbErr> {
-    let accepted = ShareStatus::Accepted.as_str();
-    if units.is_none() && db.get_database_backend() == DatabaseBackend::Sqlite {
-        // A whole year is most of the table: reading it in order is several times faster than
-        // following the date index to every row (SQLite would pick the index).
-        let sql = "SELECT unit_id, platform, rule_category, source_host, rule_label, COUNT(*) \
-                   FROM shares NOT INDEXED WHERE status = ? AND shared_on BETWEEN ? AND ? \
-                   GROUP BY unit_id, platform, rule_category, source_host, rule_label";
-        let statement = Statement::from_sql_and_values(
-            DatabaseBackend::Sqlite,
-            sql,
-            [accepted.into(), period.start.into(), period.end.into()],
+    let backend = db.get_database_backend();
+    let mut sums: HashMap<GroupKey, i64> = HashMap::new();
+    let slices = period.month_slices();
+    let full: Vec<_> = slices.iter().filter(|s| s.full).collect();
+    if let (Some(first), Some(last)) = (full.first(), full.last()) {
+        let mut sql = String::from(
+            "SELECT unit_id, platform, category, source_host, rule_label, SUM(accepted) \
+             FROM share_rollups WHERE year = ? AND month BETWEEN ? AND ?",
         );
-        return db
-            .query_all_raw(statement)
-            .await?
-            .iter()
-            .map(|row| {
-                Ok((
-                    row.try_get_by_index(0)?,
-                    row.try_get_by_index(1)?,
-                    row.try_get_by_index(2)?,
-                    row.try_get_by_index(3)?,
-                    row.try_get_by_index(4)?,
-                    row.try_get_by_index(5)?,
+        if let Some(units) = units {
+            sql.push_str(" AND unit_id IN (");
+            sql.push_str(&ids_list(units));
+            sql.push(')');
+        }
+        sql.push_str(" GROUP BY unit_id, platform, category, source_host, rule_label");
+        let sql = placeholders(backend, &sql);
+        for (year, from, to) in
+            super::tally::years_of((first.year, first.month), (last.year, last.month))
+        {
+            let rows = db
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    sql.as_str(),
+                    [year.into(), from.into(), to.into()],
                 ))
-            })
-            .collect();
+                .await?;
+            for row in rows {
+                let empty_none = |s: String| (!s.is_empty()).then_some(s);
+                let key = (
+                    row.try_get_by_index::<i64>(0)?,
+                    row.try_get_by_index::<String>(1)?,
+                    empty_none(row.try_get_by_index::<String>(2)?),
+                    row.try_get_by_index::<String>(3)?,
+                    empty_none(row.try_get_by_index::<String>(4)?),
+                );
+                *sums.entry(key).or_default() += row.try_get_by_index::<i64>(5)?;
+            }
+        }
     }
+    for slice in slices.iter().filter(|s| !s.full) {
+        for (unit, platform, category, host, label, n) in
+            shares_between(db, slice.days.start, slice.days.end, units).await?
+        {
+            *sums
+                .entry((unit, platform, category, host, label))
+                .or_default() += n;
+        }
+    }
+    Ok(sums
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|((unit, platform, category, host, label), n)| {
+            (unit, platform, category, host, label, n)
+        })
+        .collect())
+}
+
+/// (unit, platform, category, source host, rule label).
+type GroupKey = (i64, String, Option<String>, String, Option<String>);
+
+/// Ids as a literal SQL list (integers only, so nothing to escape).
+fn ids_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// `?` placeholders as the backend writes them.
+fn placeholders(backend: DatabaseBackend, sql: &str) -> String {
+    if backend != DatabaseBackend::Postgres {
+        return sql.to_owned();
+    }
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Accepted shares dated in [from, to] (part of a month), grouped as [`share_groups`] does,
+/// straight from the shares.
+async fn shares_between(
+    db: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+    units: Option<&[i64]>,
+) -> Result<Vec<ShareGroup>, DbErr> {
     let mut query = share::Entity::find()
         .select_only()
         .column(share::Column::UnitId)
@@ -126,8 +196,8 @@ pub async fn share_groups(
         .column(share::Column::SourceHost)
         .column(share::Column::RuleLabel)
         .column_as(share::Column::Id.count(), "n")
-        .filter(share::Column::Status.eq(accepted))
-        .filter(share::Column::SharedOn.between(period.start, period.end))
+        .filter(share::Column::Status.eq(ShareStatus::Accepted.as_str()))
+        .filter(share::Column::SharedOn.between(from, to))
         .group_by(share::Column::UnitId)
         .group_by(share::Column::Platform)
         .group_by(share::Column::RuleCategory)

@@ -1,9 +1,11 @@
-//! Shares: the insert that de-duplicates (and keeps the monthly counters in step), and the
+//! Shares: the insert that de-duplicates (and keeps the counters in step), and the
 //! listings a person and a reviewer read.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use entity::{share, tally_month};
-use sea_orm::sea_query::{Expr, OnConflict};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::counters::{Counted, Deltas};
+use entity::share;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -69,7 +71,7 @@ pub async fn by_idempotency_key(
         .await
 }
 
-/// Inserts a share unless it conflicts; on success also bumps the person's monthly counter.
+/// Inserts a share unless it conflicts; on success also adds it to the counters.
 /// Uses `ON CONFLICT DO NOTHING`, so a conflict never aborts the surrounding transaction.
 pub async fn insert(db: &impl ConnectionTrait, new: &NewShare) -> Result<InsertOutcome, DbErr> {
     let row = active_model(new);
@@ -80,15 +82,17 @@ pub async fn insert(db: &impl ConnectionTrait, new: &NewShare) -> Result<InsertO
         .await?;
     match inserted.into_iter().next() {
         Some(model) => {
-            bump_month(db, model.person_id, model.unit_id, model.shared_on, 1, 0).await?;
+            let mut deltas = Deltas::new();
+            deltas.add(Counted::from(&model), 1, 0);
+            deltas.apply(db).await?;
             Ok(InsertOutcome::Inserted(model))
         }
         None => classify_conflict(db, new).await,
     }
 }
 
-/// Inserts many shares with one statement (the SQLite group commit), then bumps the counters
-/// with one more; outcomes are in input order. When two items of the batch collide, the first
+/// Inserts many shares with one statement (the SQLite group commit), then updates the counters
+/// with one upsert per table; outcomes are in input order. When two items of the batch collide, the first
 /// wins, exactly as if they had come one after the other.
 pub async fn insert_batch(
     db: &impl ConnectionTrait,
@@ -106,8 +110,7 @@ pub async fn insert_batch(
         .map(|m| ((m.person_id, m.source_key.clone(), m.platform.clone()), m))
         .collect();
     let mut outcomes = Vec::with_capacity(batch.len());
-    let mut counts: std::collections::BTreeMap<(i64, i64, i32, u32), i32> =
-        std::collections::BTreeMap::new();
+    let mut deltas = Deltas::new();
     for new in batch {
         let key = (new.person_id, new.source_key.clone(), new.platform.clone());
         let mine = by_key.get(&key).is_some_and(|m| {
@@ -117,48 +120,14 @@ pub async fn insert_batch(
         });
         match by_key.remove(&key).filter(|_| mine) {
             Some(model) => {
-                *counts
-                    .entry((
-                        model.person_id,
-                        model.unit_id,
-                        model.shared_on.year(),
-                        model.shared_on.month(),
-                    ))
-                    .or_default() += 1;
+                deltas.add(Counted::from(&model), 1, 0);
                 outcomes.push(InsertOutcome::Inserted(model));
             }
             None => outcomes.push(classify_conflict(db, new).await?),
         }
     }
-    let rows = counts
-        .into_iter()
-        .map(
-            |((person_id, unit_id, year, month), accepted)| tally_month::ActiveModel {
-                person_id: Set(person_id),
-                unit_id: Set(unit_id),
-                year: Set(year),
-                month: Set(i32::try_from(month).unwrap_or(1)),
-                accepted: Set(accepted),
-                rejected: Set(0),
-            },
-        );
-    // One upsert for the whole group; keys are distinct, as PostgreSQL requires.
-    tally_month::Entity::insert_many(rows)
-        .on_conflict(
-            OnConflict::columns([
-                tally_month::Column::PersonId,
-                tally_month::Column::UnitId,
-                tally_month::Column::Year,
-                tally_month::Column::Month,
-            ])
-            .value(
-                tally_month::Column::Accepted,
-                Expr::cust("tally_months.accepted + excluded.accepted"),
-            )
-            .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
+    // One upsert per counter table for the whole group.
+    deltas.apply(db).await?;
     Ok(outcomes)
 }
 
@@ -215,46 +184,6 @@ async fn classify_conflict(
     ))
 }
 
-/// Adds to (or subtracts from) a person's counters for the month of `date`.
-pub async fn bump_month(
-    db: &impl ConnectionTrait,
-    person_id: i64,
-    unit_id: i64,
-    date: NaiveDate,
-    accepted: i32,
-    rejected: i32,
-) -> Result<(), DbErr> {
-    let row = tally_month::ActiveModel {
-        person_id: Set(person_id),
-        unit_id: Set(unit_id),
-        year: Set(date.year()),
-        month: Set(i32::try_from(date.month()).unwrap_or(1)),
-        accepted: Set(accepted),
-        rejected: Set(rejected),
-    };
-    tally_month::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([
-                tally_month::Column::PersonId,
-                tally_month::Column::UnitId,
-                tally_month::Column::Year,
-                tally_month::Column::Month,
-            ])
-            .value(
-                tally_month::Column::Accepted,
-                Expr::cust(format!("tally_months.accepted + {accepted}")),
-            )
-            .value(
-                tally_month::Column::Rejected,
-                Expr::cust(format!("tally_months.rejected + {rejected}")),
-            )
-            .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
-}
-
 /// A person's shares dated in [from, to], newest first.
 pub async fn of_person_between(
     db: &impl ConnectionTrait,
@@ -307,20 +236,14 @@ pub async fn set_status(
         crate::domain::roster::ShareStatus::Rejected => (-1, 1),
         crate::domain::roster::ShareStatus::Accepted => (1, -1),
     };
-    bump_month(
-        db,
-        share.person_id,
-        share.unit_id,
-        share.shared_on,
-        accepted,
-        rejected,
-    )
-    .await?;
+    let mut deltas = Deltas::new();
+    deltas.add(Counted::from(share), accepted, rejected);
+    deltas.apply(db).await?;
     Ok(Some(updated))
 }
 
 /// Stores many verified shares at once, skipping any that conflict (bulk seeding and
-/// benchmarks). The monthly counters are not touched: call `rebuild_tally_months` after.
+/// benchmarks). The counters are not touched: call `counters::rebuild` after.
 pub async fn insert_many_unchecked(
     db: &impl ConnectionTrait,
     rows: &[NewShare],
@@ -333,29 +256,5 @@ pub async fn insert_many_unchecked(
             .exec_without_returning(db)
             .await?;
     }
-    Ok(())
-}
-
-/// Recomputes every monthly counter from the shares themselves (after bulk loads, or to repair).
-pub async fn rebuild_tally_months(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    let (year, month) = match db.get_database_backend() {
-        sea_orm::DbBackend::Sqlite => (
-            "CAST(strftime('%Y', shared_on) AS INTEGER)",
-            "CAST(strftime('%m', shared_on) AS INTEGER)",
-        ),
-        _ => (
-            "CAST(EXTRACT(YEAR FROM shared_on) AS INTEGER)",
-            "CAST(EXTRACT(MONTH FROM shared_on) AS INTEGER)",
-        ),
-    };
-    db.execute_unprepared("DELETE FROM tally_months").await?;
-    db.execute_unprepared(&format!(
-        "INSERT INTO tally_months (person_id, unit_id, year, month, accepted, rejected) \
-         SELECT person_id, unit_id, {year}, {month}, \
-                SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END), \
-                SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) \
-         FROM shares GROUP BY person_id, unit_id, {year}, {month}"
-    ))
-    .await?;
     Ok(())
 }

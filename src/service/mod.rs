@@ -2,6 +2,7 @@
 //! the API, the web pages and the command line.
 
 pub mod allowlist;
+pub mod counters;
 pub mod export;
 pub mod policy;
 pub mod retention;

@@ -20,6 +20,7 @@ mod backup;
 mod bad_input;
 mod browser;
 mod cli;
+mod counters;
 mod crash;
 mod dashboard;
 mod demo;
