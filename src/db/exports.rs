@@ -208,3 +208,49 @@ async fn shares_between(
     }
     query.into_tuple().all(db).await
 }
+
+/// Each person's accepted shares in the whole calendar months [first, last] (inclusive, as
+/// (year, month)) from the monthly counters, summed by the database: one row per person, read
+/// one calendar year at a time with `year = ?` so the covering index
+/// `idx_tally_months_year_person` answers it in person order with no sort and no table visit.
+/// Only these people, when given. People without counters are absent.
+pub async fn accepted_totals(
+    db: &impl ConnectionTrait,
+    people: Option<&[i64]>,
+    first: (i32, u32),
+    last: (i32, u32),
+) -> Result<HashMap<i64, u32>, DbErr> {
+    let backend = db.get_database_backend();
+    let mut sql = String::from(
+        "SELECT person_id, SUM(accepted) FROM tally_months \
+         WHERE year = ? AND month BETWEEN ? AND ?",
+    );
+    if let Some(people) = people {
+        if people.is_empty() {
+            return Ok(HashMap::new());
+        }
+        sql.push_str(" AND person_id IN (");
+        sql.push_str(&ids_list(people));
+        sql.push(')');
+    }
+    sql.push_str(" GROUP BY person_id");
+    let sql = placeholders(backend, &sql);
+    let mut out: HashMap<i64, u32> = HashMap::new();
+    for (year, from, to) in super::tally::years_of(first, last) {
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                sql.as_str(),
+                [year.into(), from.into(), to.into()],
+            ))
+            .await?;
+        out.reserve(rows.len());
+        for row in rows {
+            let person: i64 = row.try_get_by_index(0)?;
+            let n = u32::try_from(row.try_get_by_index::<i64>(1)?).unwrap_or(0);
+            let total = out.entry(person).or_default();
+            *total = total.saturating_add(n);
+        }
+    }
+    Ok(out)
+}

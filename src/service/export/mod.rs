@@ -29,7 +29,9 @@ use crate::export::report::{AnnualReport, ReportBuilder, ReportGroup};
 use crate::export::shortlist::{Rule, Shortlist, ShortlistBuilder, UnitGroup};
 use crate::export::{EvaluationRow, FormHeader, Format};
 use crate::service::tally::partial_month_counts;
-use crate::tally::{Employment, MonthCount, Period, Policy, evaluation_period, person_figures};
+use crate::tally::{
+    Employment, MonthCount, Period, Policy, evaluation_period, person_figures, prorated_target,
+};
 
 /// About this many people are loaded at once (a larger unit is one chunk by itself).
 pub const CHUNK_PEOPLE: u64 = 1000;
@@ -632,17 +634,25 @@ pub async fn annual_report(
 ) -> Result<AnnualReport, DbErr> {
     let (groups, group_of) = plan.tree.report_groups(&plan.scope);
     let mut builder = ReportBuilder::new(groups);
-    for i in 0..plan.chunk_count() {
-        for row in plan.chunk(db, i).await? {
-            if let Some(group) = group_of.get(&row.unit_id) {
-                builder.add_person(*group, row.accepted, row.met);
-            }
-        }
-    }
     let units: Option<Vec<i64>> = match &plan.scope {
         ExportScope::Province => None,
         ExportScope::Unit(_) => Some(group_of.keys().copied().collect()),
     };
+    if plan.closed {
+        for i in 0..plan.chunk_count() {
+            for row in plan.chunk(db, i).await? {
+                if let Some(group) = group_of.get(&row.unit_id) {
+                    builder.add_person(*group, row.accepted, row.met);
+                }
+            }
+        }
+    } else {
+        for (unit_id, accepted, met) in report_people(db, plan, units.as_deref()).await? {
+            if let Some(group) = group_of.get(&unit_id) {
+                builder.add_person(*group, accepted, met);
+            }
+        }
+    }
     let counts = db::exports::share_groups(db, &plan.period, units.as_deref()).await?;
     for (unit_id, platform, category, host, label, n) in counts {
         if let Some(group) = group_of.get(&unit_id) {
@@ -658,6 +668,66 @@ pub async fn annual_report(
         }
     }
     Ok(builder.finish(plan.year, plan.closed))
+}
+
+/// What the report needs of each person of a live year, as (unit, accepted shares in the
+/// period, met the target): the same totals and pro-rated target as the evaluation rows
+/// (`person_figures`), but read as one sum per person from the counters instead of a whole
+/// row of months and quarters, since the report prints only how many took part and met.
+async fn report_people(
+    db: &impl ConnectionTrait,
+    plan: &EvaluationPlan,
+    units: Option<&[i64]>,
+) -> Result<Vec<(i64, u32, Option<bool>)>, DbErr> {
+    let mut query = person::Entity::find()
+        .select_only()
+        .columns([
+            person::Column::Id,
+            person::Column::UnitId,
+            person::Column::JoinedOn,
+            person::Column::LeftOn,
+        ])
+        .filter(employed_in(&plan.period));
+    if let Some(units) = units {
+        query = query.filter(person::Column::UnitId.is_in(units.iter().copied()));
+    }
+    let people: Vec<(i64, i64, Option<NaiveDate>, Option<NaiveDate>)> =
+        query.into_tuple().all(db).await?;
+    let ids: Option<Vec<i64>> = units.map(|_| people.iter().map(|p| p.0).collect());
+    let slices = plan.period.month_slices();
+    let full: Vec<_> = slices.iter().filter(|s| s.full).collect();
+    let mut totals = match (full.first(), full.last()) {
+        (Some(first), Some(last)) => {
+            db::exports::accepted_totals(
+                db,
+                ids.as_deref(),
+                (first.year, first.month),
+                (last.year, last.month),
+            )
+            .await?
+        }
+        _ => HashMap::new(),
+    };
+    let who = ids.as_deref().map_or(Who::Everyone, Who::People);
+    for (person, days) in partial_month_counts(db, &plan.period, who).await? {
+        let total = totals.entry(person).or_default();
+        for day in days.iter().filter(|d| plan.period.contains(d.date)) {
+            *total = total.saturating_add(day.accepted);
+        }
+    }
+    Ok(people
+        .into_iter()
+        .filter_map(|(id, unit_id, joined_on, left_on)| {
+            let employment = Employment { joined_on, left_on };
+            employment.span_in(&plan.period)?;
+            let accepted = totals.get(&id).copied().unwrap_or(0);
+            let target = plan
+                .policy
+                .as_ref()
+                .map(|p| prorated_target(p.target, &plan.period, &employment));
+            Some((unit_id, accepted, target.map(|t| accepted >= t)))
+        })
+        .collect())
 }
 
 /// The commendation shortlist of a scope by a rule; needs the year's policy (targets).
