@@ -209,47 +209,112 @@ async fn shares_between(
     query.into_tuple().all(db).await
 }
 
-/// Each person's accepted shares in the whole calendar months [first, last] (inclusive, as
-/// (year, month)) from the monthly counters, summed by the database: one row per person, read
-/// one calendar year at a time with `year = ?` so the covering index
-/// `idx_tally_months_year_person` answers it in person order with no sort and no table visit.
-/// Only these people, when given. People without counters are absent.
-pub async fn accepted_totals(
+/// A person as the annual report counts them: their unit now, when they joined and left, and
+/// their accepted shares in the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PersonTotal {
+    /// The person's unit now.
+    pub unit_id: i64,
+    /// Joined on.
+    pub joined_on: Option<NaiveDate>,
+    /// Left on.
+    pub left_on: Option<NaiveDate>,
+    /// Accepted shares dated in the period.
+    pub accepted: u32,
+}
+
+/// Every person employed on a day of the period (in these units, when given) with their
+/// accepted shares in it: whole months from the monthly counters (`year = ?` per calendar year,
+/// answered from the covering index `idx_tally_months_year_person`), days of partly covered
+/// months from the shares' covering index. One statement; the database packs each unit's
+/// people into one string, because returning 25,000 rows one by one cost more than the query.
+pub async fn person_totals(
     db: &impl ConnectionTrait,
-    people: Option<&[i64]>,
-    first: (i32, u32),
-    last: (i32, u32),
-) -> Result<HashMap<i64, u32>, DbErr> {
+    period: &Period,
+    units: Option<&[i64]>,
+) -> Result<Vec<PersonTotal>, DbErr> {
     let backend = db.get_database_backend();
-    let mut sql = String::from(
-        "SELECT person_id, SUM(accepted) FROM tally_months \
-         WHERE year = ? AND month BETWEEN ? AND ?",
-    );
-    if let Some(people) = people {
-        if people.is_empty() {
-            return Ok(HashMap::new());
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
+    let slices = period.month_slices();
+    let full: Vec<_> = slices.iter().filter(|s| s.full).collect();
+    if let (Some(first), Some(last)) = (full.first(), full.last()) {
+        for (year, from, to) in
+            super::tally::years_of((first.year, first.month), (last.year, last.month))
+        {
+            parts.push(
+                "SELECT person_id, accepted AS n FROM tally_months \
+                 WHERE year = ? AND month BETWEEN ? AND ?"
+                    .to_owned(),
+            );
+            values.extend([year.into(), from.into(), to.into()]);
         }
-        sql.push_str(" AND person_id IN (");
-        sql.push_str(&ids_list(people));
+    }
+    for slice in slices.iter().filter(|s| !s.full) {
+        parts.push(
+            "SELECT person_id, 1 AS n FROM shares \
+             WHERE shared_on BETWEEN ? AND ? AND status = 'accepted'"
+                .to_owned(),
+        );
+        values.extend([slice.days.start.into(), slice.days.end.into()]);
+    }
+    let counted = if parts.is_empty() {
+        "SELECT person_id, 0 AS n FROM tally_months WHERE 1 = 0".to_owned()
+    } else {
+        parts.join(" UNION ALL ")
+    };
+    let pack = match backend {
+        DatabaseBackend::Postgres => {
+            "string_agg(concat_ws('/', COALESCE(p.joined_on::text, ''), \
+             COALESCE(p.left_on::text, ''), COALESCE(t.n, 0)), ',')"
+        }
+        _ => {
+            "group_concat(COALESCE(p.joined_on, '') || '/' || COALESCE(p.left_on, '') || '/' \
+             || COALESCE(t.n, 0), ',')"
+        }
+    };
+    let mut sql = format!(
+        "SELECT p.unit_id, {pack} FROM people p \
+         LEFT JOIN (SELECT person_id, SUM(n) AS n FROM ({counted}) c GROUP BY person_id) t \
+         ON t.person_id = p.id \
+         WHERE (p.joined_on IS NULL OR p.joined_on <= ?) AND (p.left_on IS NULL OR p.left_on >= ?)"
+    );
+    values.extend([period.end.into(), period.start.into()]);
+    if let Some(units) = units {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        sql.push_str(" AND p.unit_id IN (");
+        sql.push_str(&ids_list(units));
         sql.push(')');
     }
-    sql.push_str(" GROUP BY person_id");
+    sql.push_str(" GROUP BY p.unit_id");
     let sql = placeholders(backend, &sql);
-    let mut out: HashMap<i64, u32> = HashMap::new();
-    for (year, from, to) in super::tally::years_of(first, last) {
-        let rows = db
-            .query_all_raw(Statement::from_sql_and_values(
-                backend,
-                sql.as_str(),
-                [year.into(), from.into(), to.into()],
-            ))
-            .await?;
-        out.reserve(rows.len());
-        for row in rows {
-            let person: i64 = row.try_get_by_index(0)?;
-            let n = u32::try_from(row.try_get_by_index::<i64>(1)?).unwrap_or(0);
-            let total = out.entry(person).or_default();
-            *total = total.saturating_add(n);
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql.as_str(),
+            values,
+        ))
+        .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let unit_id: i64 = row.try_get_by_index(0)?;
+        let packed: String = row.try_get_by_index(1)?;
+        for item in packed.split(',') {
+            let mut fields = item.split('/');
+            let mut date = || fields.next().and_then(|d| d.parse::<NaiveDate>().ok());
+            let (joined_on, left_on) = (date(), date());
+            let accepted = fields
+                .next()
+                .and_then(|n| n.parse::<u64>().ok())
+                .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
+            out.push(PersonTotal {
+                unit_id,
+                joined_on,
+                left_on,
+                accepted,
+            });
         }
     }
     Ok(out)

@@ -679,53 +679,20 @@ async fn report_people(
     plan: &EvaluationPlan,
     units: Option<&[i64]>,
 ) -> Result<Vec<(i64, u32, Option<bool>)>, DbErr> {
-    let mut query = person::Entity::find()
-        .select_only()
-        .columns([
-            person::Column::Id,
-            person::Column::UnitId,
-            person::Column::JoinedOn,
-            person::Column::LeftOn,
-        ])
-        .filter(employed_in(&plan.period));
-    if let Some(units) = units {
-        query = query.filter(person::Column::UnitId.is_in(units.iter().copied()));
-    }
-    let people: Vec<(i64, i64, Option<NaiveDate>, Option<NaiveDate>)> =
-        query.into_tuple().all(db).await?;
-    let ids: Option<Vec<i64>> = units.map(|_| people.iter().map(|p| p.0).collect());
-    let slices = plan.period.month_slices();
-    let full: Vec<_> = slices.iter().filter(|s| s.full).collect();
-    let mut totals = match (full.first(), full.last()) {
-        (Some(first), Some(last)) => {
-            db::exports::accepted_totals(
-                db,
-                ids.as_deref(),
-                (first.year, first.month),
-                (last.year, last.month),
-            )
-            .await?
-        }
-        _ => HashMap::new(),
-    };
-    let who = ids.as_deref().map_or(Who::Everyone, Who::People);
-    for (person, days) in partial_month_counts(db, &plan.period, who).await? {
-        let total = totals.entry(person).or_default();
-        for day in days.iter().filter(|d| plan.period.contains(d.date)) {
-            *total = total.saturating_add(day.accepted);
-        }
-    }
-    Ok(people
+    Ok(db::exports::person_totals(db, &plan.period, units)
+        .await?
         .into_iter()
-        .filter_map(|(id, unit_id, joined_on, left_on)| {
-            let employment = Employment { joined_on, left_on };
+        .filter_map(|p| {
+            let employment = Employment {
+                joined_on: p.joined_on,
+                left_on: p.left_on,
+            };
             employment.span_in(&plan.period)?;
-            let accepted = totals.get(&id).copied().unwrap_or(0);
             let target = plan
                 .policy
                 .as_ref()
-                .map(|p| prorated_target(p.target, &plan.period, &employment));
-            Some((unit_id, accepted, target.map(|t| accepted >= t)))
+                .map(|policy| prorated_target(policy.target, &plan.period, &employment));
+            Some((p.unit_id, p.accepted, target.map(|t| p.accepted >= t)))
         })
         .collect())
 }
