@@ -2,6 +2,10 @@
 //! plus generated suffix, host, prefix and exclude rules) on a mixed set of
 //! accepted and rejected addresses; also URL normalisation and post checks.
 //!
+//! `url_parse/mixed_20` times `url::Url::parse` alone on the same addresses in the same run,
+//! and before the criterion groups the run prints `verify_source` throughput as a fraction of
+//! it, measured back to back on one core (the goal is at least 0.7).
+//!
 //! Run: `cargo bench --bench verify -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
@@ -123,6 +127,36 @@ const POSTS: [(Platform, &str); 8] = [
     ),
 ];
 
+/// Best of five rounds of `ROUNDS` passes over the addresses, verifying and parsing in turn so
+/// both see the same machine: verify_source's throughput divided by Url::parse's.
+fn ratio_to_url_parse(list: &Allowlist) -> f64 {
+    const ROUNDS: u32 = 20_000;
+    let time = |f: &dyn Fn(&str)| {
+        (0..5)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                for _ in 0..ROUNDS {
+                    for s in SOURCES {
+                        f(black_box(s));
+                    }
+                }
+                started.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let mut verify = f64::INFINITY;
+    let mut parse = f64::INFINITY;
+    for _ in 0..3 {
+        verify = verify.min(time(&|s| {
+            black_box(verify_source(list, s));
+        }));
+        parse = parse.min(time(&|s| {
+            let _ = black_box(url::Url::parse(s));
+        }));
+    }
+    parse / verify
+}
+
 fn bench(c: &mut Criterion) {
     let list = allowlist();
     assert_eq!(list.rules().len(), RULES);
@@ -136,12 +170,25 @@ fn bench(c: &mut Criterion) {
         SOURCES.len() - accepted
     );
 
+    eprintln!(
+        "verify_source ÷ Url::parse throughput, same {} addresses, one core: {:.2}",
+        SOURCES.len(),
+        ratio_to_url_parse(&list)
+    );
+
     let mut group = c.benchmark_group("verify");
     group.throughput(Throughput::Elements(SOURCES.len() as u64));
     group.bench_function("verify_source/mixed_20", |b| {
         b.iter(|| {
             for s in SOURCES {
                 black_box(verify_source(&list, black_box(s)));
+            }
+        })
+    });
+    group.bench_function("url_parse/mixed_20", |b| {
+        b.iter(|| {
+            for s in SOURCES {
+                let _ = black_box(url::Url::parse(black_box(s)));
             }
         })
     });

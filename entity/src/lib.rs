@@ -16,5 +16,6 @@ pub mod prelude;
 pub mod role_grant;
 pub mod session;
 pub mod share;
+pub mod share_rollup;
 pub mod tally_month;
 pub mod unit;

@@ -13,5 +13,6 @@ pub use super::person::Entity as Person;
 pub use super::role_grant::Entity as RoleGrant;
 pub use super::session::Entity as Session;
 pub use super::share::Entity as Share;
+pub use super::share_rollup::Entity as ShareRollup;
 pub use super::tally_month::Entity as TallyMonth;
 pub use super::unit::Entity as Unit;

@@ -13,6 +13,7 @@ mod m20261126_000007_shares_day_cover;
 mod m20261206_000008_declared_accounts;
 mod m20261206_100001_change_version;
 mod m20261206_100002_throttle_hits;
+mod m20261206_100003_share_rollups;
 
 /// Applies the Lan tỏa migrations, in order, on SQLite or PostgreSQL.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_declared_accounts::Migration),
             Box::new(m20261206_100001_change_version::Migration),
             Box::new(m20261206_100002_throttle_hits::Migration),
+            Box::new(m20261206_100003_share_rollups::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub mod policy;
 pub mod probe;
 pub mod purge;
 pub mod role;
+pub mod rollup;
 pub mod serve;
 pub mod token;
 pub mod verify_url;
@@ -109,6 +110,11 @@ pub enum Command {
         /// The address, e.g. `http://127.0.0.1:8080/readyz`.
         url: String,
     },
+    /// Recount the shares and repair the counters that province-wide reads use.
+    #[command(subcommand)]
+    Rollup(rollup::RollupCommand),
+    /// Check that the counters match the shares; exits non-zero when they do not.
+    Doctor,
     /// Put a backup made by `lantoa backup` in place of the SQLite database (stop the server first).
     Restore {
         /// Restore even if the database looks open by another process.
@@ -160,6 +166,8 @@ pub async fn run(cli: Cli, settings: Settings) -> CliResult {
         Command::Export(command) => export::run(&settings, command).await,
         Command::Backup { file } => backup::backup(&settings, &file).await,
         Command::Purge { dry_run } => purge::run(&settings, dry_run).await,
+        Command::Rollup(command) => rollup::run(&settings, command).await,
+        Command::Doctor => rollup::doctor(&settings).await,
         Command::Restore { force, file } => backup::restore(&settings, &file, force).await,
         Command::Probe { url } => probe::run(&url).await,
     }

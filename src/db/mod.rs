@@ -6,6 +6,7 @@ pub mod allowlist;
 pub mod app_settings;
 pub mod audit;
 pub mod changes;
+pub mod counters;
 pub mod exports;
 pub mod identities;
 pub mod import_drafts;
@@ -109,4 +110,15 @@ pub async fn ping(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     ))
     .await
     .map(|_| ())
+}
+
+/// Refreshes the planner's statistics after a bulk load. PostgreSQL plans from statistics
+/// that autovacuum refreshes only later: right after seeding a province a unit tally ran at
+/// 94 ms instead of 6 ms until `ANALYZE`. SQLite keeps no statistics unless asked, and its
+/// queries here are written for the plans it makes without them, so nothing is done there.
+pub async fn analyze(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        db.execute_unprepared("ANALYZE").await?;
+    }
+    Ok(())
 }

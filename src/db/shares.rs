@@ -1,9 +1,11 @@
-//! Shares: the insert that de-duplicates (and keeps the monthly counters in step), and the
+//! Shares: the insert that de-duplicates (and keeps the counters in step), and the
 //! listings a person and a reviewer read.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use entity::{share, tally_month};
-use sea_orm::sea_query::{Expr, OnConflict};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::counters::{Counted, Deltas};
+use entity::share;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -89,7 +91,8 @@ impl MatchDelta {
         )
     }
 
-    fn add(&mut self, other: Self) {
+    /// Adds another change.
+    pub fn add(&mut self, other: Self) {
         self.matched += other.matched;
         self.other_person += other.other_person;
         self.undeclared += other.undeclared;
@@ -122,7 +125,7 @@ pub async fn by_idempotency_key(
         .await
 }
 
-/// Inserts a share unless it conflicts; on success also bumps the person's monthly counter.
+/// Inserts a share unless it conflicts; on success also adds it to the counters.
 /// Uses `ON CONFLICT DO NOTHING`, so a conflict never aborts the surrounding transaction.
 pub async fn insert(db: &impl ConnectionTrait, new: &NewShare) -> Result<InsertOutcome, DbErr> {
     let mut new = new.clone();
@@ -136,24 +139,17 @@ pub async fn insert(db: &impl ConnectionTrait, new: &NewShare) -> Result<InsertO
         .await?;
     match inserted.into_iter().next() {
         Some(model) => {
-            let by_match = MatchDelta::of(new.account_match, 1);
-            bump_month(
-                db,
-                model.person_id,
-                model.unit_id,
-                model.shared_on,
-                (1, 0),
-                by_match,
-            )
-            .await?;
+            let mut deltas = Deltas::new();
+            deltas.add(Counted::from(&model), 1, 0);
+            deltas.apply(db).await?;
             Ok(InsertOutcome::Inserted(model))
         }
         None => classify_conflict(db, new).await,
     }
 }
 
-/// Inserts many shares with one statement (the SQLite group commit), then bumps the counters
-/// with one more; outcomes are in input order. When two items of the batch collide, the first
+/// Inserts many shares with one statement (the SQLite group commit), then updates the counters
+/// with one upsert per table; outcomes are in input order. When two items of the batch collide, the first
 /// wins, exactly as if they had come one after the other.
 pub async fn insert_batch(
     db: &impl ConnectionTrait,
@@ -174,8 +170,7 @@ pub async fn insert_batch(
         .map(|m| ((m.person_id, m.source_key.clone(), m.platform.clone()), m))
         .collect();
     let mut outcomes = Vec::with_capacity(batch.len());
-    let mut counts: std::collections::BTreeMap<(i64, i64, i32, u32), (i32, MatchDelta)> =
-        std::collections::BTreeMap::new();
+    let mut deltas = Deltas::new();
     for new in batch {
         let key = (new.person_id, new.source_key.clone(), new.platform.clone());
         let mine = by_key.get(&key).is_some_and(|m| {
@@ -185,63 +180,14 @@ pub async fn insert_batch(
         });
         match by_key.remove(&key).filter(|_| mine) {
             Some(model) => {
-                let count = counts
-                    .entry((
-                        model.person_id,
-                        model.unit_id,
-                        model.shared_on.year(),
-                        model.shared_on.month(),
-                    ))
-                    .or_default();
-                count.0 += 1;
-                count.1.add(MatchDelta::of(new.account_match, 1));
+                deltas.add(Counted::from(&model), 1, 0);
                 outcomes.push(InsertOutcome::Inserted(model));
             }
             None => outcomes.push(classify_conflict(db, new).await?),
         }
     }
-    let rows = counts.into_iter().map(
-        |((person_id, unit_id, year, month), (accepted, by_match))| tally_month::ActiveModel {
-            person_id: Set(person_id),
-            unit_id: Set(unit_id),
-            year: Set(year),
-            month: Set(i32::try_from(month).unwrap_or(1)),
-            accepted: Set(accepted),
-            rejected: Set(0),
-            matched: Set(by_match.matched),
-            other_person: Set(by_match.other_person),
-            undeclared: Set(by_match.undeclared),
-        },
-    );
-    // One upsert for the whole group; keys are distinct, as PostgreSQL requires.
-    tally_month::Entity::insert_many(rows)
-        .on_conflict(
-            OnConflict::columns([
-                tally_month::Column::PersonId,
-                tally_month::Column::UnitId,
-                tally_month::Column::Year,
-                tally_month::Column::Month,
-            ])
-            .value(
-                tally_month::Column::Accepted,
-                Expr::cust("tally_months.accepted + excluded.accepted"),
-            )
-            .value(
-                tally_month::Column::Matched,
-                Expr::cust("tally_months.matched + excluded.matched"),
-            )
-            .value(
-                tally_month::Column::OtherPerson,
-                Expr::cust("tally_months.other_person + excluded.other_person"),
-            )
-            .value(
-                tally_month::Column::Undeclared,
-                Expr::cust("tally_months.undeclared + excluded.undeclared"),
-            )
-            .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
+    // One upsert per counter table for the whole group.
+    deltas.apply(db).await?;
     Ok(outcomes)
 }
 
@@ -300,65 +246,6 @@ async fn classify_conflict(
     ))
 }
 
-/// Adds to (or subtracts from) a person's counters for the month of `date`: `(accepted,
-/// rejected)`, and the accepted ones by match status.
-pub async fn bump_month(
-    db: &impl ConnectionTrait,
-    person_id: i64,
-    unit_id: i64,
-    date: NaiveDate,
-    (accepted, rejected): (i32, i32),
-    by_match: MatchDelta,
-) -> Result<(), DbErr> {
-    let row = tally_month::ActiveModel {
-        person_id: Set(person_id),
-        unit_id: Set(unit_id),
-        year: Set(date.year()),
-        month: Set(i32::try_from(date.month()).unwrap_or(1)),
-        accepted: Set(accepted),
-        rejected: Set(rejected),
-        matched: Set(by_match.matched),
-        other_person: Set(by_match.other_person),
-        undeclared: Set(by_match.undeclared),
-    };
-    tally_month::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([
-                tally_month::Column::PersonId,
-                tally_month::Column::UnitId,
-                tally_month::Column::Year,
-                tally_month::Column::Month,
-            ])
-            .value(
-                tally_month::Column::Accepted,
-                Expr::cust(format!("tally_months.accepted + {accepted}")),
-            )
-            .value(
-                tally_month::Column::Rejected,
-                Expr::cust(format!("tally_months.rejected + {rejected}")),
-            )
-            .value(
-                tally_month::Column::Matched,
-                Expr::cust(format!("tally_months.matched + {}", by_match.matched)),
-            )
-            .value(
-                tally_month::Column::OtherPerson,
-                Expr::cust(format!(
-                    "tally_months.other_person + {}",
-                    by_match.other_person
-                )),
-            )
-            .value(
-                tally_month::Column::Undeclared,
-                Expr::cust(format!("tally_months.undeclared + {}", by_match.undeclared)),
-            )
-            .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
-}
-
 /// A person's shares dated in [from, to], newest first.
 pub async fn of_person_between(
     db: &impl ConnectionTrait,
@@ -397,7 +284,7 @@ pub async fn accepted_after(
     let rows: Vec<(i64, i64)> = share::Entity::find()
         .select_only()
         .column(share::Column::PersonId)
-        .column_as(Expr::cust("COUNT(*)"), "n")
+        .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
         .filter(share::Column::Id.gt(after_id))
         .filter(share::Column::Status.eq("accepted"))
         .filter(share::Column::SharedOn.between(from, to))
@@ -447,20 +334,14 @@ pub async fn set_status(
         crate::domain::roster::ShareStatus::Rejected => (-1, 1),
         crate::domain::roster::ShareStatus::Accepted => (1, -1),
     };
-    bump_month(
-        db,
-        share.person_id,
-        share.unit_id,
-        share.shared_on,
-        (accepted, rejected),
-        MatchDelta::of_stored(share, accepted),
-    )
-    .await?;
+    let mut deltas = Deltas::new();
+    deltas.add(Counted::from(share), accepted, rejected);
+    deltas.apply(db).await?;
     Ok(Some(updated))
 }
 
 /// Stores many verified shares at once, skipping any that conflict (bulk seeding and
-/// benchmarks). The monthly counters are not touched: call `rebuild_tally_months` after.
+/// benchmarks). The counters are not touched: call `counters::rebuild` after.
 pub async fn insert_many_unchecked(
     db: &impl ConnectionTrait,
     rows: &[NewShare],
@@ -475,33 +356,5 @@ pub async fn insert_many_unchecked(
             .exec_without_returning(db)
             .await?;
     }
-    Ok(())
-}
-
-/// Recomputes every monthly counter from the shares themselves (after bulk loads, or to repair).
-pub async fn rebuild_tally_months(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    let (year, month) = match db.get_database_backend() {
-        sea_orm::DbBackend::Sqlite => (
-            "CAST(strftime('%Y', shared_on) AS INTEGER)",
-            "CAST(strftime('%m', shared_on) AS INTEGER)",
-        ),
-        _ => (
-            "CAST(EXTRACT(YEAR FROM shared_on) AS INTEGER)",
-            "CAST(EXTRACT(MONTH FROM shared_on) AS INTEGER)",
-        ),
-    };
-    db.execute_unprepared("DELETE FROM tally_months").await?;
-    db.execute_unprepared(&format!(
-        "INSERT INTO tally_months (person_id, unit_id, year, month, accepted, rejected, \
-                                   matched, other_person, undeclared) \
-         SELECT person_id, unit_id, {year}, {month}, \
-                SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END), \
-                SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), \
-                SUM(CASE WHEN status = 'accepted' AND account_match = 'matched' THEN 1 ELSE 0 END), \
-                SUM(CASE WHEN status = 'accepted' AND account_match = 'other_person' THEN 1 ELSE 0 END), \
-                SUM(CASE WHEN status = 'accepted' AND account_match = 'undeclared' THEN 1 ELSE 0 END) \
-         FROM shares GROUP BY person_id, unit_id, {year}, {month}"
-    ))
-    .await?;
     Ok(())
 }

@@ -101,7 +101,10 @@ pub async fn months(
 
 /// The calendar years in [first, last] with the first and last month of each, as the
 /// database stores them.
-fn years_of(first: (i32, u32), last: (i32, u32)) -> impl Iterator<Item = (i32, i32, i32)> {
+pub(crate) fn years_of(
+    first: (i32, u32),
+    last: (i32, u32),
+) -> impl Iterator<Item = (i32, i32, i32)> {
     let month = |m: u32| i32::try_from(m).unwrap_or(1);
     (first.0..=last.0).map(move |year| {
         let from = if year == first.0 { month(first.1) } else { 1 };

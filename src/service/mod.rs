@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod allowlist;
+pub mod counters;
 pub mod export;
 pub mod paging;
 pub mod people_page;

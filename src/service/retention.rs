@@ -209,10 +209,8 @@ impl Window {
             .filter(share::Column::SharedOn.lt(self.cut))
             .exec(db)
             .await?;
-        tally_month::Entity::delete_many()
-            .filter(self.old_months())
-            .exec(db)
-            .await?;
+        // Both counter tables lose the months the deleted shares were counted in.
+        crate::db::counters::delete_before(db, self.cut).await?;
         evaluation_snapshot::Entity::delete_many()
             .filter(evaluation_snapshot::Column::Year.lt(self.cut.year()))
             .exec(db)

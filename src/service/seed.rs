@@ -158,10 +158,15 @@ impl<'a> ShareLoader<'a> {
         Ok(())
     }
 
-    /// Writes the rest and rebuilds the counters; returns how many shares were stored.
-    pub async fn finish(mut self, db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    /// Writes the rest, rebuilds the counters and refreshes the planner's statistics; returns
+    /// how many shares were stored.
+    pub async fn finish(
+        mut self,
+        db: &(impl ConnectionTrait + TransactionTrait),
+    ) -> Result<usize, DbErr> {
         self.flush(db).await?;
-        db::shares::rebuild_tally_months(db).await?;
+        db::counters::rebuild(db).await?;
+        db::analyze(db).await?;
         Ok(self.stored)
     }
 }

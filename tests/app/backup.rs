@@ -202,7 +202,7 @@ both_databases!(
         lantoa::db::shares::insert_many_unchecked(&app.db, &rows)
             .await
             .expect("insert");
-        lantoa::db::shares::rebuild_tally_months(&app.db)
+        lantoa::db::counters::rebuild(&app.db)
             .await
             .expect("counters");
         assert_eq!(app.count("shares").await, 5);

@@ -23,6 +23,7 @@ mod bad_input;
 mod browser;
 mod cli;
 mod compression;
+mod counters;
 mod crash;
 mod dashboard;
 mod demo;

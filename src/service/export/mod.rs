@@ -29,7 +29,9 @@ use crate::export::report::{AnnualReport, ReportBuilder, ReportGroup};
 use crate::export::shortlist::{Rule, Shortlist, ShortlistBuilder, UnitGroup};
 use crate::export::{EvaluationRow, FormHeader, Format};
 use crate::service::tally::partial_month_counts;
-use crate::tally::{Employment, MonthCount, Period, Policy, evaluation_period, person_figures};
+use crate::tally::{
+    Employment, MonthCount, Period, Policy, evaluation_period, person_figures, prorated_target,
+};
 
 /// About this many people are loaded at once (a larger unit is one chunk by itself).
 pub const CHUNK_PEOPLE: u64 = 1000;
@@ -639,17 +641,25 @@ pub async fn annual_report(
 ) -> Result<AnnualReport, DbErr> {
     let (groups, group_of) = plan.tree.report_groups(&plan.scope);
     let mut builder = ReportBuilder::new(groups);
-    for i in 0..plan.chunk_count() {
-        for row in plan.chunk(db, i).await? {
-            if let Some(group) = group_of.get(&row.unit_id) {
-                builder.add_person(*group, row.accepted, row.met);
-            }
-        }
-    }
     let units: Option<Vec<i64>> = match &plan.scope {
         ExportScope::Province => None,
         ExportScope::Unit(_) => Some(group_of.keys().copied().collect()),
     };
+    if plan.closed {
+        for i in 0..plan.chunk_count() {
+            for row in plan.chunk(db, i).await? {
+                if let Some(group) = group_of.get(&row.unit_id) {
+                    builder.add_person(*group, row.accepted, row.met);
+                }
+            }
+        }
+    } else {
+        for (unit_id, accepted, met) in report_people(db, plan, units.as_deref()).await? {
+            if let Some(group) = group_of.get(&unit_id) {
+                builder.add_person(*group, accepted, met);
+            }
+        }
+    }
     let counts = db::exports::share_groups(db, &plan.period, units.as_deref()).await?;
     for (unit_id, platform, category, host, label, n) in counts {
         if let Some(group) = group_of.get(&unit_id) {
@@ -665,6 +675,33 @@ pub async fn annual_report(
         }
     }
     Ok(builder.finish(plan.year, plan.closed))
+}
+
+/// What the report needs of each person of a live year, as (unit, accepted shares in the
+/// period, met the target): the same totals and pro-rated target as the evaluation rows
+/// (`person_figures`), but read as one sum per person from the counters instead of a whole
+/// row of months and quarters, since the report prints only how many took part and met.
+async fn report_people(
+    db: &impl ConnectionTrait,
+    plan: &EvaluationPlan,
+    units: Option<&[i64]>,
+) -> Result<Vec<(i64, u32, Option<bool>)>, DbErr> {
+    Ok(db::exports::person_totals(db, &plan.period, units)
+        .await?
+        .into_iter()
+        .filter_map(|p| {
+            let employment = Employment {
+                joined_on: p.joined_on,
+                left_on: p.left_on,
+            };
+            employment.span_in(&plan.period)?;
+            let target = plan
+                .policy
+                .as_ref()
+                .map(|policy| prorated_target(policy.target, &plan.period, &employment));
+            Some((p.unit_id, p.accepted, target.map(|t| p.accepted >= t)))
+        })
+        .collect())
 }
 
 /// The commendation shortlist of a scope by a rule; needs the year's policy (targets).
