@@ -10,7 +10,8 @@
 #
 # It migrates the database and adds shares dated today for 32 people of the province (the
 # benchmark year 2025 is left as it is): point it at a copy when other benchmarks use it.
-# Env: DURATION (s, default 10), CONNECTIONS (default 32), YEAR (default 2025), PORT.
+# Env: DURATION (s, default 10), CONNECTIONS (default 32), YEAR (default 2025), PORT,
+# LANTOA_BIN (a built release binary: skips the build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/lantoa-target}"
@@ -20,8 +21,10 @@ CONNECTIONS="${CONNECTIONS:-32}"
 YEAR="${YEAR:-2025}"
 PORT="${PORT:-18081}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-cargo build --release --quiet --bin lantoa
-BIN="$CARGO_TARGET_DIR/release/lantoa"
+if [ -z "${LANTOA_BIN:-}" ]; then
+  cargo build --release --quiet --bin lantoa
+fi
+BIN="${LANTOA_BIN:-$CARGO_TARGET_DIR/release/lantoa}"
 WORK="$(mktemp -d /tmp/lantoa-mixed.XXXXXX)"
 SERVER_PID=""
 LOOP_PID=""
@@ -64,7 +67,7 @@ READER="$("$BIN" token create --staff-code "$READER_CODE" --name bench-mixed --r
 SERVER_PID=$!
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
 
-run() { wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/shares.lua "http://127.0.0.1:$PORT/api/v1/shares" | grep '^BENCH'; }
+run() { LANTOA_BENCH_RUN="r$(date +%s%N)-" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/shares.lua "http://127.0.0.1:$PORT/api/v1/shares" | grep '^BENCH'; }
 
 # The report and the export, one after the other, until told to stop (at most 1,000 rounds).
 downloads() {

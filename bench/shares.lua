@@ -16,12 +16,15 @@ function init(args)
   file:close()
 end
 
+-- A run label keeps the articles of repeated runs on one database apart (bench/mixed.sh).
+local run = os.getenv("LANTOA_BENCH_RUN") or ""
+
 function request()
   counter = counter + 1
   local token = tokens[(counter % #tokens) + 1]
   local body = string.format(
-    '{"source_url":"https://dienbien.gov.vn/bench/%d-%d.html?utm_source=wrk","platform":"facebook"}',
-    thread_id, counter)
+    '{"source_url":"https://dienbien.gov.vn/bench/%s%d-%d.html?utm_source=wrk","platform":"facebook"}',
+    run, thread_id, counter)
   return wrk.format("POST", "/api/v1/shares", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. token,
