@@ -417,7 +417,12 @@ pub async fn people_create(
         ));
     };
     let person = roster::create(&state.db, &user.actor(), code, unit, &input.input()).await?;
-    Ok((StatusCode::CREATED, Json(person_json(&person, None))).into_response())
+    let unit = crate::db::units::by_code(&state.db, unit).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(person_json(&person, unit.as_ref())),
+    )
+        .into_response())
 }
 
 /// `PUT /api/v1/admin/people/{staff_code}`: edits the details.

@@ -333,6 +333,10 @@ both_databases!(
         )
         .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(
+            (body["staff_code"].as_str(), body["unit"].as_str()),
+            (Some("DB010"), Some("SVH"))
+        );
         let (status, body) = call(
             &app,
             Method::POST,
