@@ -79,7 +79,7 @@ pub async fn allowlist_create(
         input.confirm_restricted_suffix,
     )
     .await?;
-    state.reload_allowlist().await?;
+    state.reference_changed().await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
@@ -100,7 +100,7 @@ pub async fn allowlist_update(
         input.confirm_restricted_suffix,
     )
     .await?;
-    state.reload_allowlist().await?;
+    state.reference_changed().await?;
     Ok(Json(match edited {
         Edited::InPlace(id) => json!({"id": id, "replaced": null}),
         Edited::Replaced { old, new } => json!({"id": new, "replaced": old}),
@@ -123,7 +123,7 @@ pub async fn allowlist_disable(
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
     allowlist::set_active(&state.db, &user.actor(), id, false, false).await?;
-    state.reload_allowlist().await?;
+    state.reference_changed().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -137,7 +137,7 @@ pub async fn allowlist_enable(
 ) -> AppResult<StatusCode> {
     let confirmed = query.confirm_restricted_suffix;
     allowlist::set_active(&state.db, &user.actor(), id, true, confirmed).await?;
-    state.reload_allowlist().await?;
+    state.reference_changed().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -195,7 +195,7 @@ pub async fn allowlist_import(
             "api",
         )
         .await?;
-        state.reload_allowlist().await?;
+        state.reference_changed().await?;
         plan
     } else {
         allowlist::plan_import(&state.db, &input.csv, input.confirm_restricted_suffix).await?
@@ -434,7 +434,7 @@ pub async fn people_update(
     ApiJson(input): ApiJson<PersonIn>,
 ) -> AppResult<StatusCode> {
     roster::update(&state.db, &user.actor(), &staff_code, &input.input()).await?;
-    state.tokens.clear();
+    state.reference_changed().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -454,7 +454,7 @@ pub async fn people_move(
     ApiJson(input): ApiJson<MoveIn>,
 ) -> AppResult<StatusCode> {
     roster::move_to(&state.db, &user.actor(), &staff_code, &input.unit).await?;
-    state.tokens.clear();
+    state.reference_changed().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -482,7 +482,7 @@ pub async fn people_leave(
     )
     .await?;
     // API tokens of someone who left must stop working now, not when the cache expires.
-    state.tokens.clear();
+    state.reference_changed().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -545,7 +545,7 @@ pub async fn roles_grant(
         state.clock.today(),
     )
     .await?;
-    state.tokens.clear();
+    state.reference_changed().await?;
     let status = if granted {
         StatusCode::CREATED
     } else {
@@ -568,6 +568,6 @@ pub async fn roles_revoke(
         state.clock.today(),
     )
     .await?;
-    state.tokens.clear();
+    state.reference_changed().await?;
     Ok(Json(json!({ "revoked": revoked })))
 }

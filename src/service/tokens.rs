@@ -48,7 +48,7 @@ pub async fn revoke_own(state: &AppState, user: &CurrentUser, id: i64) -> AppRes
         return Err(AppError::NotFound("token"));
     }
     db::tokens::revoke(&state.db, id).await?;
-    state.tokens.clear();
+    state.reference_changed().await?;
     db::audit::record(
         &state.db,
         &user.actor(),

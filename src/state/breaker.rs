@@ -1,6 +1,6 @@
 //! Fail fast while the database is away: after [`TRIP_AFTER`] failed checks in a row (the watch
-//! of `state::watch` reads the database every half second, and a request that could not reach
-//! it counts too), every request that needs the database is answered 503 `unavailable` with
+//! of `state::watch` reads the database every half second, each read bounded to 1 s), every
+//! request that needs the database is answered 503 `unavailable` with
 //! `Retry-After` at once instead of waiting the pool's acquire timeout; `/readyz` says not
 //! ready, so the load balancer takes the replica out. The next successful check closes it.
 

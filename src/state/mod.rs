@@ -145,14 +145,25 @@ impl AppState {
         )
     }
 
-    /// Reloads the allowlist from the database after a change.
-    pub async fn reload_allowlist(&self) -> Result<(), sea_orm::DbErr> {
-        let rules = db::allowlist::active_rules(&self.db).await?;
-        let fresh = Arc::new(Allowlist::new(rules));
-        match self.allowlist.write() {
-            Ok(mut guard) => *guard = fresh,
-            Err(poisoned) => *poisoned.into_inner() = fresh,
-        }
-        Ok(())
+    /// Puts a change to reference data in force on this replica at once (other replicas follow
+    /// through the watch): forgets the cached tokens and reloads the allowlist.
+    pub async fn reference_changed(&self) -> Result<(), sea_orm::DbErr> {
+        refresh(&self.db, &self.allowlist, &self.tokens).await
     }
+}
+
+/// Forgets the resolved tokens (a revoked token or role must not outlive the change), then
+/// reloads the allowlist: what a change to reference data asks of a replica's caches.
+async fn refresh(
+    db: &DatabaseConnection,
+    allowlist: &RwLock<Arc<Allowlist>>,
+    tokens: &TokenCache,
+) -> Result<(), sea_orm::DbErr> {
+    tokens.clear();
+    let fresh = Arc::new(Allowlist::new(db::allowlist::active_rules(db).await?));
+    match allowlist.write() {
+        Ok(mut guard) => *guard = fresh,
+        Err(poisoned) => *poisoned.into_inner() = fresh,
+    }
+    Ok(())
 }

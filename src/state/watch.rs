@@ -88,15 +88,8 @@ async fn run(mut watched: Watched) {
         if version == watched.seen {
             continue;
         }
-        // Forget resolved tokens first: a revoked token or role must not outlive the change.
-        watched.tokens.clear();
-        match db::allowlist::active_rules(&watched.db).await {
-            Ok(rules) => {
-                let fresh = Arc::new(Allowlist::new(rules));
-                match allowlist.write() {
-                    Ok(mut guard) => *guard = fresh,
-                    Err(poisoned) => *poisoned.into_inner() = fresh,
-                }
+        match super::refresh(&watched.db, &allowlist, &watched.tokens).await {
+            Ok(()) => {
                 watched.seen = version;
                 tracing::debug!(version, "reference data reloaded");
             }

@@ -479,7 +479,7 @@ async fn submit(
     };
     match outcome {
         Ok(()) => {
-            state.reload_allowlist().await?;
+            state.reference_changed().await?;
             Ok(Redirect::to("/admin/allowlist?saved=1").into_response())
         }
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
@@ -525,7 +525,7 @@ async fn switch(
         .await
     {
         Ok(()) => {
-            state.reload_allowlist().await?;
+            state.reference_changed().await?;
             Ok(Redirect::to("/admin/allowlist?saved=1").into_response())
         }
         Err(err @ AppError::Invalid { .. }) => {
@@ -678,7 +678,7 @@ pub async fn import_confirm(
     .await;
     match outcome {
         Ok(()) => {
-            state.reload_allowlist().await?;
+            state.reference_changed().await?;
             Ok(Redirect::to("/admin/allowlist?saved=1").into_response())
         }
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {

@@ -428,9 +428,6 @@ pub trait PreviewedImport {
         bytes: &[u8],
         digest: &str,
     ) -> impl Future<Output = Result<(), AppError>> + Send;
-
-    /// After an import is applied and its draft discarded.
-    fn after_apply(_state: &AppState) {}
 }
 
 async fn import_preview_page<I: PreviewedImport>(
@@ -527,7 +524,8 @@ pub async fn import_confirm<I: PreviewedImport>(
     {
         Ok(()) => {
             db::import_drafts::discard(&state.db, &form.token).await?;
-            I::after_apply(&state);
+            // People who left or moved, units renamed: cached callers must not outlive it.
+            state.reference_changed().await?;
             Ok(Redirect::to(I::DONE).into_response())
         }
         Err(err) if is_for_the_form(&err) => {

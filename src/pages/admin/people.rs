@@ -424,7 +424,7 @@ pub async fn leave(
     .await;
     if outcome.is_ok() {
         // API tokens of someone who left must stop working now, not when the cache expires.
-        state.tokens.clear();
+        state.reference_changed().await?;
     }
     after(&state, lang, &user, &staff_code, outcome, "left").await
 }
@@ -477,9 +477,5 @@ impl PreviewedImport for RosterImport {
         let today = state.clock.today();
         service::apply_import(&state.db, actor, file_name, bytes, digest, today).await?;
         Ok(())
-    }
-
-    fn after_apply(state: &AppState) {
-        state.tokens.clear();
     }
 }

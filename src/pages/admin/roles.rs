@@ -179,7 +179,7 @@ pub async fn grant(
     };
     match outcome {
         Ok(new) => {
-            state.tokens.clear();
+            state.reference_changed().await?;
             let done = if new { "granted" } else { "held" };
             Ok(Redirect::to(&format!("/admin/roles?ok={done}")).into_response())
         }
@@ -200,7 +200,7 @@ pub async fn revoke(
     let change = service::change_for_grant(&state.db, id).await?;
     match service::revoke(&state.db, &user.actor(), &change, state.clock.today()).await {
         Ok(_) => {
-            state.tokens.clear();
+            state.reference_changed().await?;
             Ok(Redirect::to("/admin/roles?ok=revoked").into_response())
         }
         Err(err) if is_for_the_form(&err) => {

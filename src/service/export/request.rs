@@ -117,8 +117,6 @@ pub struct Prepared {
 
 /// What a caller needs to know of the plan after the export is prepared.
 pub struct PlanSummary {
-    /// The work year.
-    pub year: i32,
     /// The unit's code, or None for the province.
     pub unit_code: Option<String>,
     /// How many people the export covers.
@@ -180,7 +178,6 @@ pub async fn prepare(
     let action = request.report.action();
     let delivered_as = request.delivery.as_str();
     let plan_summary = PlanSummary {
-        year,
         unit_code: plan.scope.unit_code().map(str::to_owned),
         people: plan.people,
     };
