@@ -403,26 +403,31 @@ async fn seed_shares(db: &sea_orm::DatabaseConnection, staff_code: &str, count: 
     }
 }
 
+/// DB002 becomes the head of unit XMP (the subtree holding DB001).
+async fn make_head_of_xmp(db: &sea_orm::DatabaseConnection) {
+    let head = lantoa::db::people::by_staff_code(db, "DB002")
+        .await
+        .expect("db")
+        .expect("head");
+    let unit = lantoa::db::units::by_code(db, "XMP")
+        .await
+        .expect("db")
+        .expect("unit");
+    lantoa::db::roles::grant(
+        db,
+        head.id,
+        lantoa::domain::roster::Role::UnitHead,
+        Some(unit.id),
+        None,
+    )
+    .await
+    .expect("grant");
+}
+
 #[tokio::test]
 async fn a_unit_head_reviews_from_the_dashboard_at_phone_and_desktop_size() {
     with_browser("unit_review", |b| async move {
-        let head = lantoa::db::people::by_staff_code(&b.db, "DB002")
-            .await
-            .expect("db")
-            .expect("head");
-        let unit = lantoa::db::units::by_code(&b.db, "XMP")
-            .await
-            .expect("db")
-            .expect("unit");
-        lantoa::db::roles::grant(
-            &b.db,
-            head.id,
-            lantoa::domain::roster::Role::UnitHead,
-            Some(unit.id),
-            None,
-        )
-        .await
-        .expect("grant");
+        make_head_of_xmp(&b.db).await;
         seed_shares(&b.db, "DB001", 3).await;
         b.sign_in("DB002").await;
 
@@ -492,23 +497,7 @@ const FITS: &str = "var d = document.documentElement; return [d.scrollWidth, d.c
 #[tokio::test]
 async fn the_dashboard_and_the_review_queue_fit_a_390_px_phone_without_sideways_scrolling() {
     with_browser("phone_fit", |b| async move {
-        let head = lantoa::db::people::by_staff_code(&b.db, "DB002")
-            .await
-            .expect("db")
-            .expect("head");
-        let unit = lantoa::db::units::by_code(&b.db, "XMP")
-            .await
-            .expect("db")
-            .expect("unit");
-        lantoa::db::roles::grant(
-            &b.db,
-            head.id,
-            lantoa::domain::roster::Role::UnitHead,
-            Some(unit.id),
-            None,
-        )
-        .await
-        .expect("grant");
+        make_head_of_xmp(&b.db).await;
         seed_shares(&b.db, "DB001", 4).await;
         b.sign_in("DB002").await;
         for (path, ready, step) in [
