@@ -237,11 +237,22 @@ pub struct PersonTotal {
 /// answered from the covering index `idx_tally_months_year_person`), days of partly covered
 /// months from the shares' covering index. One statement; the database packs each unit's
 /// people into one string, because returning 25,000 rows one by one cost more than the query.
+/// With `own_accounts_only` (the policy option), shares on others' or undeclared accounts do
+/// not count, as in the evaluation rows.
 pub async fn person_totals(
     db: &impl ConnectionTrait,
     period: &Period,
     units: Option<&[i64]>,
+    own_accounts_only: bool,
 ) -> Result<Vec<PersonTotal>, DbErr> {
+    let (month_accepted, day_filter) = if own_accounts_only {
+        (
+            "accepted - other_person - undeclared",
+            " AND account_match NOT IN ('other_person', 'undeclared')",
+        )
+    } else {
+        ("accepted", "")
+    };
     let backend = db.get_database_backend();
     let mut values: Vec<sea_orm::Value> = Vec::new();
     let mut parts: Vec<String> = Vec::new();
@@ -251,20 +262,18 @@ pub async fn person_totals(
         for (year, from, to) in
             super::tally::years_of((first.year, first.month), (last.year, last.month))
         {
-            parts.push(
-                "SELECT person_id, accepted AS n FROM tally_months \
+            parts.push(format!(
+                "SELECT person_id, {month_accepted} AS n FROM tally_months \
                  WHERE year = ? AND month BETWEEN ? AND ?"
-                    .to_owned(),
-            );
+            ));
             values.extend([year.into(), from.into(), to.into()]);
         }
     }
     for slice in slices.iter().filter(|s| !s.full) {
-        parts.push(
+        parts.push(format!(
             "SELECT person_id, 1 AS n FROM shares \
-             WHERE shared_on BETWEEN ? AND ? AND status = 'accepted'"
-                .to_owned(),
-        );
+             WHERE shared_on BETWEEN ? AND ? AND status = 'accepted'{day_filter}"
+        ));
         values.extend([slice.days.start.into(), slice.days.end.into()]);
     }
     let counted = if parts.is_empty() {

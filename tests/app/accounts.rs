@@ -579,6 +579,46 @@ both_databases!(
             "and the evaluation export: {row}"
         );
 
+        // The annual report counts who met the target by the same rule: with a target of 4,
+        // DB001 has 5 accepted shares but only 3 on their own or unknown accounts.
+        let (status, _) = app
+            .put_json(
+                &format!("/api/v1/policies/{year}"),
+                &t.home_affairs,
+                json!({"target": 4, "count_only_own_accounts": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, export) = app
+            .get(
+                &format!("/api/v1/exports/evaluation?year={year}&format=json&unit=XMP"),
+                &t.head,
+            )
+            .await;
+        let met_in_export = export["rows"].as_array().map_or(0, |rows| {
+            rows.iter().filter(|r| r["met"] == json!(true)).count()
+        });
+        let (status, report) = app
+            .get(
+                &format!("/api/v1/reports/annual?year={year}&unit=XMP"),
+                &t.head,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        assert_eq!(
+            report["total"]["met"],
+            json!(met_in_export),
+            "the report's met count follows the policy option: {report}"
+        );
+        let (status, _) = app
+            .put_json(
+                &format!("/api/v1/policies/{year}"),
+                &t.home_affairs,
+                json!({"target": 10, "count_only_own_accounts": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+
         // A rejected share on another person's account leaves the strict count alone.
         let other = ids
             .iter()

@@ -686,22 +686,24 @@ async fn report_people(
     plan: &EvaluationPlan,
     units: Option<&[i64]>,
 ) -> Result<Vec<(i64, u32, Option<bool>)>, DbErr> {
-    Ok(db::exports::person_totals(db, &plan.period, units)
-        .await?
-        .into_iter()
-        .filter_map(|p| {
-            let employment = Employment {
-                joined_on: p.joined_on,
-                left_on: p.left_on,
-            };
-            employment.span_in(&plan.period)?;
-            let target = plan
-                .policy
-                .as_ref()
-                .map(|policy| prorated_target(policy.target, &plan.period, &employment));
-            Some((p.unit_id, p.accepted, target.map(|t| p.accepted >= t)))
-        })
-        .collect())
+    Ok(
+        db::exports::person_totals(db, &plan.period, units, plan.own_accounts_only)
+            .await?
+            .into_iter()
+            .filter_map(|p| {
+                let employment = Employment {
+                    joined_on: p.joined_on,
+                    left_on: p.left_on,
+                };
+                employment.span_in(&plan.period)?;
+                let target = plan
+                    .policy
+                    .as_ref()
+                    .map(|policy| prorated_target(policy.target, &plan.period, &employment));
+                Some((p.unit_id, p.accepted, target.map(|t| p.accepted >= t)))
+            })
+            .collect(),
+    )
 }
 
 /// The commendation shortlist of a scope by a rule; needs the year's policy (targets).
