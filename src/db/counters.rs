@@ -279,16 +279,14 @@ const MATCH_COUNTS: &str = ", \
     SUM(CASE WHEN status = 'accepted' AND account_match = 'other_person' THEN 1 ELSE 0 END), \
     SUM(CASE WHEN status = 'accepted' AND account_match = 'undeclared' THEN 1 ELSE 0 END)";
 
-/// The recount of a table from the shares, as `SELECT key…, accepted, rejected` (and, with
-/// `with_matches`, the match counts of `tally_months`).
-fn recount_sql(table: &str, backend: DbBackend, with_matches: bool) -> String {
+/// The recount of a table from the shares, as `SELECT key…, counts…` (`value_columns`).
+fn recount_sql(table: &str, backend: DbBackend) -> String {
     let (year, month) = year_month(backend);
     match table {
         "tally_months" => format!(
             "SELECT person_id, unit_id, {year} AS year, {month} AS month, \
-             {ACCEPTED} AS accepted, {REJECTED} AS rejected{by_match} \
-             FROM shares GROUP BY person_id, unit_id, {year}, {month}",
-            by_match = if with_matches { MATCH_COUNTS } else { "" }
+             {ACCEPTED} AS accepted, {REJECTED} AS rejected{MATCH_COUNTS} \
+             FROM shares GROUP BY person_id, unit_id, {year}, {month}"
         ),
         _ => format!(
             "SELECT {year} AS year, unit_id, platform, COALESCE(rule_category, '') AS category, \
@@ -299,6 +297,18 @@ fn recount_sql(table: &str, backend: DbBackend, with_matches: bool) -> String {
         ),
     }
 }
+
+/// The counts a table keeps, in its recount's order.
+fn value_columns(table: &str) -> &'static str {
+    match table {
+        "tally_months" => "accepted, rejected, matched, other_person, undeclared",
+        _ => "accepted, rejected",
+    }
+}
+
+/// One row's counts: accepted, rejected, and (`tally_months` only) the accepted ones matched,
+/// on another person's account, on an undeclared account.
+type Counts = [i64; 5];
 
 /// The columns of a table's key, in its recount's order.
 fn key_columns(table: &str) -> &'static str {
@@ -322,15 +332,11 @@ pub async fn rebuild<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<()
     for table in TABLES {
         txn.execute_unprepared(&format!("DELETE FROM {table}"))
             .await?;
-        let columns = if table == "tally_months" {
-            "accepted, rejected, matched, other_person, undeclared"
-        } else {
-            "accepted, rejected"
-        };
         txn.execute_unprepared(&format!(
-            "INSERT INTO {table} ({}, {columns}) {}",
+            "INSERT INTO {table} ({}, {}) {}",
             key_columns(table),
-            recount_sql(table, backend, true)
+            value_columns(table),
+            recount_sql(table, backend)
         ))
         .await?;
     }
@@ -432,31 +438,23 @@ async fn compare(db: &impl ConnectionTrait) -> Result<(Vec<Drift>, Deltas), DbEr
     let mut fix = Deltas::new();
     for table in TABLES {
         let keys = key_columns(table);
-        let texts = text_columns(table);
-        let stored = counts_of(
-            db,
-            &format!("SELECT {keys}, accepted, rejected FROM {table}"),
-            texts,
-        )
-        .await?;
-        let recount = counts_of(db, &recount_sql(table, backend, false), texts).await?;
+        let values = value_columns(table);
+        let stored = counts_of(db, &format!("SELECT {keys}, {values} FROM {table}"), table).await?;
+        let recount = counts_of(db, &recount_sql(table, backend), table).await?;
         let mut drift = Drift {
             table,
             rows: u64::try_from(stored.len()).unwrap_or(u64::MAX),
             ..Drift::default()
         };
-        let mut correct = |key: &Key, have: (i64, i64), want: (i64, i64)| {
-            let delta = (
-                i32::try_from(want.0 - have.0).unwrap_or(0),
-                i32::try_from(want.1 - have.1).unwrap_or(0),
-            );
+        let mut correct = |key: &Key, have: Counts, want: Counts| {
+            let delta = std::array::from_fn(|i| i32::try_from(want[i] - have[i]).unwrap_or(0));
             fix.add_key(table, key, delta);
         };
         for (key, &want) in &recount {
             match stored.get(key) {
                 None => {
                     drift.missing += 1;
-                    correct(key, (0, 0), want);
+                    correct(key, Counts::default(), want);
                 }
                 Some(&have) if have != want => {
                     drift.wrong += 1;
@@ -468,7 +466,7 @@ async fn compare(db: &impl ConnectionTrait) -> Result<(Vec<Drift>, Deltas), DbEr
         for (key, &have) in &stored {
             if !recount.contains_key(key) {
                 drift.extra += 1;
-                correct(key, have, (0, 0));
+                correct(key, have, Counts::default());
             }
         }
         out.push(drift);
@@ -478,12 +476,16 @@ async fn compare(db: &impl ConnectionTrait) -> Result<(Vec<Drift>, Deltas), DbEr
 
 impl Deltas {
     /// Adds a delta to a key read back from a table (see `key_columns`).
-    fn add_key(&mut self, table: &str, key: &Key, (a, r): (i32, i32)) {
+    fn add_key(
+        &mut self,
+        table: &str,
+        key: &Key,
+        [a, r, matched, other_person, undeclared]: [i32; 5],
+    ) {
         let n = |i: usize| key.get(i).map_or(0, Part::int);
         let t = |i: usize| key.get(i).map_or_else(String::new, Part::text);
         let month = |i: usize| i32::try_from(n(i)).unwrap_or(1);
         let year = |i: usize| i32::try_from(n(i)).unwrap_or(0);
-        // Repairs move accepted and rejected counts; the match counts are restored by `rebuild`.
         if table == "tally_months" {
             let entry = self
                 .months
@@ -491,6 +493,11 @@ impl Deltas {
                 .or_default();
             entry.0 += a;
             entry.1 += r;
+            entry.2.add(MatchDelta {
+                matched,
+                other_person,
+                undeclared,
+            });
         } else {
             let entry = self
                 .rollups
@@ -510,20 +517,22 @@ fn text_columns(table: &str) -> &'static [usize] {
     }
 }
 
-/// Rows of `sql` (key columns, then accepted and rejected) by key; rows of (0, 0) are left
-/// out, as they count nothing.
+/// Rows of `sql` (key columns, then the table's `value_columns`) by key; rows that count
+/// nothing are left out.
 async fn counts_of(
     db: &impl ConnectionTrait,
     sql: &str,
-    texts: &[usize],
-) -> Result<HashMap<Key, (i64, i64)>, DbErr> {
+    table: &str,
+) -> Result<HashMap<Key, Counts>, DbErr> {
     let rows = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),
             sql.to_owned(),
         ))
         .await?;
+    let texts = text_columns(table);
     let width = if texts.is_empty() { 4 } else { 7 };
+    let values = value_columns(table).split(',').count();
     // PostgreSQL returns INTEGER columns as 32 bits and sums as 64; SQLite all as 64.
     let int = |row: &sea_orm::QueryResult, i: usize| -> Result<i64, DbErr> {
         row.try_get_by_index::<i64>(i)
@@ -539,8 +548,11 @@ async fn counts_of(
                 Part::Int(int(&row, i)?)
             });
         }
-        let counts = (int(&row, width)?, int(&row, width + 1)?);
-        if counts != (0, 0) {
+        let mut counts = Counts::default();
+        for (i, count) in counts.iter_mut().enumerate().take(values) {
+            *count = int(&row, width + i)?;
+        }
+        if counts != Counts::default() {
             out.insert(key, counts);
         }
     }

@@ -293,7 +293,8 @@ both_databases!(
             "INSERT INTO share_rollups (year, unit_id, platform, category, source_host, \
              rule_label, month, accepted, rejected) \
              SELECT 2024, unit_id, 'zalo', '', 'x.vn', '', 1, 2, 0 FROM tally_months LIMIT 1",
-            "UPDATE tally_months SET rejected = 1 WHERE month = 3",
+            // No account is declared here, so no share counts as matched.
+            "UPDATE tally_months SET rejected = 1, matched = matched + 2 WHERE month = 3",
             "DELETE FROM tally_months WHERE month = 2",
         ] {
             app.db.execute_unprepared(sql).await.expect(sql);
@@ -315,6 +316,11 @@ both_databases!(
             .expect("repair");
         assert_eq!(repaired, damaged, "the repair reports what it found");
         counters_equal_a_recount(&app, "after the repair").await;
+        assert_eq!(
+            app.count("tally_months WHERE matched <> 0").await,
+            0,
+            "the match counts are repaired too"
+        );
         let again = lantoa::service::counters::repair(&app.db, &Actor::cli())
             .await
             .expect("repair");
