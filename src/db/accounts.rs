@@ -31,11 +31,9 @@ pub struct NewAccount {
 pub enum Stored {
     /// Stored.
     Saved(declared_account::Model),
-    /// Someone (maybe the person themself) already declared it.
-    Taken {
-        /// Who holds it.
-        owner: i64,
-    },
+    /// Declared meanwhile by a concurrent request (the unique index refused it). On PostgreSQL
+    /// the transaction is aborted then: ask `owner_of` on another connection, after it ends.
+    Taken,
 }
 
 /// The person's accounts, oldest first.
@@ -109,7 +107,7 @@ pub async fn insert(
     };
     match row.insert(db).await {
         Ok(model) => Ok(Stored::Saved(model)),
-        Err(err) => taken_or(db, new, err).await,
+        Err(err) => taken_or(err),
     }
 }
 
@@ -128,24 +126,17 @@ pub async fn update(
     row.updated_at = Set(now);
     match row.update(db).await {
         Ok(model) => Ok(Stored::Saved(model)),
-        Err(err) => taken_or(db, new, err).await,
+        Err(err) => taken_or(err),
     }
 }
 
-/// A unique violation is the account already declared (a race with the check before it).
-async fn taken_or(
-    db: &impl ConnectionTrait,
-    new: &NewAccount,
-    err: DbErr,
-) -> Result<Stored, DbErr> {
-    if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-        && let Some(owner) = owner_of(db, &new.platform, &new.normalized).await?
-    {
-        return Ok(Stored::Taken {
-            owner: owner.person_id,
-        });
+/// A unique violation is the account declared meanwhile (a race with the check before it).
+fn taken_or(err: DbErr) -> Result<Stored, DbErr> {
+    if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+        Ok(Stored::Taken)
+    } else {
+        Err(err)
     }
-    Err(err)
 }
 
 /// Removes an account.

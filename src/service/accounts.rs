@@ -126,6 +126,15 @@ pub fn check(input: &AccountInput) -> AppResult<NewAccount> {
     })
 }
 
+/// The refusal of an account a concurrent request declared first.
+async fn taken_meanwhile(state: &AppState, new: &NewAccount, me: i64) -> AppError {
+    match db::accounts::owner_of(&state.db, &new.platform, &new.normalized).await {
+        Ok(Some(owner)) => taken(owner.person_id, me),
+        // Gone again already, or the database away: still not stored, as another person's.
+        _ => taken(0, me),
+    }
+}
+
 fn taken(owner: i64, me: i64) -> AppError {
     if owner == me {
         AppError::conflict(
@@ -168,7 +177,10 @@ pub async fn declare(
     }
     let saved = match db::accounts::insert(&txn, user.person.id, &new, state.clock.now()).await? {
         Stored::Saved(model) => model,
-        Stored::Taken { owner } => return Err(taken(owner, user.person.id)),
+        Stored::Taken => {
+            txn.rollback().await?;
+            return Err(taken_meanwhile(state, &new, user.person.id).await);
+        }
     };
     audit_change(&txn, user, "account.declare", &saved).await?;
     txn.commit().await?;
@@ -192,7 +204,10 @@ pub async fn edit(
     }
     let saved = match db::accounts::update(&txn, &current, &new, state.clock.now()).await? {
         Stored::Saved(model) => model,
-        Stored::Taken { owner } => return Err(taken(owner, user.person.id)),
+        Stored::Taken => {
+            txn.rollback().await?;
+            return Err(taken_meanwhile(state, &new, user.person.id).await);
+        }
     };
     audit_change(&txn, user, "account.update", &saved).await?;
     txn.commit().await?;

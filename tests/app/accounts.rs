@@ -727,3 +727,37 @@ both_databases!(
         app.finish().await;
     }
 );
+
+/// PostgreSQL: the losing insert aborts its transaction, and the owner is looked up after it.
+/// (On SQLite two write transactions at once already serialise on the file lock, and the
+/// second may get 503 `unavailable`, "try again", as every write transaction there may.)
+#[tokio::test]
+async fn two_people_declaring_one_account_at_once_get_one_201_and_one_409() {
+    let Some(app) = TestApp::spawn(crate::helpers::Backend::Postgres).await else {
+        return;
+    };
+    {
+        let t = setup(&app).await;
+        for round in 0..5 {
+            let address = format!("https://www.facebook.com/cung.mot.nguoi.{round}");
+            let ((a, body_a), (b, body_b)) = tokio::join!(
+                declare(&app, &t.an, "facebook", &address),
+                declare(&app, &t.dung, "facebook", &address)
+            );
+            let mut statuses = [a, b];
+            statuses.sort();
+            assert_eq!(
+                statuses,
+                [StatusCode::CREATED, StatusCode::CONFLICT],
+                "round {round}: {body_a} {body_b}"
+            );
+            let refused = if a == StatusCode::CONFLICT {
+                &body_a
+            } else {
+                &body_b
+            };
+            assert_eq!(refused["error"]["code"], "account_taken", "{refused}");
+        }
+    }
+    app.finish().await;
+}
