@@ -27,8 +27,8 @@ fn bearer_token(parts: &Parts) -> Option<&str> {
         .filter(|t| !t.is_empty() && t.len() <= 200)
 }
 
-/// Whether someone on the roster may use the service today.
-fn is_current(person: &person::Model, today: chrono::NaiveDate) -> bool {
+/// Whether someone on the roster may use the service today (employed and active).
+pub fn is_current(person: &person::Model, today: chrono::NaiveDate) -> bool {
     person.active && person.left_on.is_none_or(|left| left >= today)
 }
 

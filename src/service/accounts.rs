@@ -305,11 +305,9 @@ pub async fn readable_unit(
     user: &CurrentUser,
     code: &str,
 ) -> AppResult<unit::Model> {
-    match db::units::by_code(&state.db, code).await? {
-        Some(unit) if user.can_read_unit(&unit.path) => Ok(unit),
-        Some(_) => Err(AppError::Forbidden),
-        None if user.sees_everything() => Err(AppError::NotFound("đơn vị")),
-        None => Err(AppError::Forbidden),
+    match crate::service::export::resolve_scope(&state.db, user, Some(code), false).await? {
+        crate::service::export::ExportScope::Unit(unit) => Ok(unit),
+        crate::service::export::ExportScope::Province => Err(AppError::Forbidden),
     }
 }
 
@@ -321,7 +319,7 @@ pub async fn of_unit(state: &AppState, unit: &unit::Model) -> AppResult<UnitAcco
     let mut people: Vec<person::Model> = db::people::in_units(db, &ids)
         .await?
         .into_iter()
-        .filter(|p| p.active && p.left_on.is_none_or(|left| left >= today))
+        .filter(|p| crate::auth::is_current(p, today))
         .collect();
     // The stored sort key is the Vietnamese collation key.
     people.sort_by(|a, b| {
