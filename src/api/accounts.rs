@@ -80,13 +80,11 @@ pub struct UnitAccountsQuery {
     pub without_accounts: Option<bool>,
 }
 
-/// Default people per page.
-const PER_PAGE: u32 = 200;
-/// Most people per page.
-const MAX_PER_PAGE: u32 = 1000;
+/// People per page unless asked otherwise, and the most a page may have.
+const PER_PAGE: (usize, usize) = (200, 1000);
 
 /// The subtree's current people with their declared accounts, and who has declared none.
-#[utoipa::path(get, path = "/api/v1/units/{code}/accounts", tag = "units", security(("bearer" = [])), params(("code" = String, Path, description = "unit code"), ("format" = Option<String>, Query, description = "`json` (default), `csv` (UTF-8 with BOM) or `xlsx`; files are audited"), ("page" = Option<u32>, Query, description = "1-based page (JSON)"), ("per_page" = Option<u32>, Query, description = "people per page, 200 by default, at most 1000 (JSON)"), ("without_accounts" = Option<bool>, Query, description = "only people without any declared account")), responses((status = 200, description = "`{unit, people, with_accounts, without_accounts, page, per_page, items: [{staff_code, full_name, unit_code, unit_name, accounts}]}` in Vietnamese name order, or the file"), (status = 403, description = "`forbidden` outside the caller's scope", body = crate::api::schema::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::schema::ErrorBody), (status = 422, description = "`unsupported_format`, `invalid_query`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/units/{code}/accounts", tag = "units", security(("bearer" = [])), params(("code" = String, Path, description = "unit code"), ("format" = Option<String>, Query, description = "`json` (default), `csv` (UTF-8 with BOM) or `xlsx`; files are audited"), ("page" = Option<u32>, Query, description = "1-based page (JSON)"), ("per_page" = Option<u32>, Query, description = "people per page, 200 by default, at most 1000 (JSON)"), ("without_accounts" = Option<bool>, Query, description = "only people without any declared account")), responses((status = 200, description = "`{unit, people, with_accounts, without_accounts, page, per_page, items: [{staff_code, full_name, unit_code, unit_name, accounts}]}` in Vietnamese name order, or the file"), (status = 403, description = "`forbidden` outside the caller's scope", body = crate::api::schema::ErrorBody), (status = 404, description = "`not_found`", body = crate::api::schema::ErrorBody), (status = 422, description = "`unsupported_format`, `invalid_query`, `page_size_too_large` (over 1000), `invalid_page_size`", body = crate::api::schema::ErrorBody), (status = 401, description = "`unauthenticated`", body = crate::api::schema::ErrorBody), (status = 503, description = "`unavailable` (database down or server busy), with Retry-After", body = crate::api::schema::ErrorBody)))]
 pub async fn of_unit_list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -94,6 +92,8 @@ pub async fn of_unit_list(
     ApiQuery(query): ApiQuery<UnitAccountsQuery>,
 ) -> AppResult<Response> {
     let format: Format = query.format.as_deref().unwrap_or("json").parse()?;
+    let per_page =
+        crate::service::paging::Limit::new(query.per_page, PER_PAGE.0, PER_PAGE.1)?.get();
     let unit = readable_unit(&state, &user, &code).await?;
     let mut listing = of_unit(&state, &unit).await?;
     if query.without_accounts == Some(true) {
@@ -102,15 +102,16 @@ pub async fn of_unit_list(
     let name = |ext: &str| format!("tai-khoan-{}.{ext}", safe_code(&unit.code));
     match format {
         Format::Json => {
-            let per_page = query.per_page.unwrap_or(PER_PAGE).clamp(1, MAX_PER_PAGE);
             let page = query.page.unwrap_or(1).max(1);
-            let skip = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+            let skip = usize::try_from(page - 1)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(per_page);
             let total = listing.items.len();
             let items: Vec<_> = listing
                 .items
                 .into_iter()
                 .skip(skip)
-                .take(usize::try_from(per_page).unwrap_or(usize::MAX))
+                .take(per_page)
                 .collect();
             Ok(Json(json!({
                 "unit": listing.unit,

@@ -418,6 +418,17 @@ both_databases!(
         assert_eq!(status, StatusCode::OK, "{all}");
         assert_eq!(all["people"], json!(4), "Home Affairs sees the province");
         assert_eq!(all["items"].as_array().map(Vec::len), Some(2), "paged");
+        let (status, body) = app
+            .get("/api/v1/units/DB/accounts?per_page=1001", &t.home_affairs)
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("page_size_too_large")
+            ),
+            "the project's page-size rule, not a silent clamp"
+        );
         let (status, _) = app
             .get("/api/v1/units/NOPE/accounts", &t.home_affairs)
             .await;
