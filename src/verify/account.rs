@@ -8,7 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::hostname::is_same_or_subdomain;
-use super::post::Platform;
+use super::post::{Platform, param};
 use super::reason::UnknownCode;
 use super::source::{MAX_URL_BYTES, normalize_source};
 
@@ -295,16 +295,6 @@ fn is_digits(s: &str) -> bool {
 /// Path segments, empty ones skipped (a profile address is forgiving about `//` and `/`).
 fn segments(path: &str) -> Vec<&str> {
     path.split('/').filter(|s| !s.is_empty()).collect()
-}
-
-/// The first value of query parameter `name`.
-fn param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
-    query?
-        .split('&')
-        .find_map(|piece| match piece.split_once('=') {
-            Some((n, v)) if n == name && !v.is_empty() => Some(v),
-            _ => None,
-        })
 }
 
 /// A Facebook name or id: case and dots do not count (Facebook ignores both in user names).

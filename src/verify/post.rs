@@ -218,7 +218,7 @@ fn is_name(s: &str) -> bool {
 }
 
 /// The first non-empty value of query parameter `name` (raw, still encoded).
-fn param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
+pub(crate) fn param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
     query?
         .split('&')
         .find_map(|piece| match piece.split_once('=') {
